@@ -43,6 +43,11 @@ export interface ModelReply {
   content: string;
   /** Native tool calls, when the server parsed any. */
   toolCalls?: NativeToolCall[];
+  /**
+   * Reasoning a thinking model produced separately from its reply (Ollama `message.thinking`).
+   * Never part of `content`; kept for reports and for explaining empty replies.
+   */
+  thinking?: string;
   /** Why generation stopped: `stop`, `length` (cut off at the token limit), … */
   doneReason?: string;
   /** Tokens the server evaluated for the prompt (`prompt_eval_count`, `tokens_evaluated`). */

@@ -1,0 +1,60 @@
+export interface CallRecord {
+  /** Tool + canonical args + workspace version: the same key means the same call on the same files. */
+  key: string;
+  /** The turn it was made in. */
+  turn: number;
+  /** The call failed (tool error or refused). */
+  failed: boolean;
+}
+
+export type LoopVerdict =
+  | { kind: "none" }
+  /** Tell the model and do not run the call again. */
+  | { kind: "warn"; reason: string; turns: number[] }
+  /** Stop the run as `infinite_loop`. */
+  | { kind: "stop"; reason: string; turns: number[] };
+
+const WARN_AT = 3;
+const STOP_AT = 5;
+const WINDOW = 12;
+
+/**
+ * OpenHands' stuck patterns and Cline's identical-call counter, made deterministic: the same call
+ * with the same files 3 times (or failing 3 times) → warn; 5 times → stop; A-B-A-B over the last
+ * 6 calls → warn. Checked before the call runs, with `next` being the call about to run.
+ */
+export function detectLoop(params: { previous: readonly CallRecord[]; next: { key: string; turn: number } }): LoopVerdict {
+  const recent = params.previous.slice(-WINDOW);
+  const same = recent.filter((record) => record.key === params.next.key);
+  const count = same.length + 1;
+  const turns = [...same.map((record) => record.turn), params.next.turn];
+  if (count >= STOP_AT) return { kind: "stop", reason: `the same call was made ${count} times with no change in between`, turns };
+  if (count >= WARN_AT) {
+    const failing = same.every((record) => record.failed);
+    return {
+      kind: "warn",
+      reason: failing ? `the same failing call was made ${count} times` : `the same call was made ${count} times with no change in between`,
+      turns,
+    };
+  }
+  const keys = [...recent.slice(-5).map((record) => record.key), params.next.key];
+  if (keys.length === 6) {
+    const [a, b] = keys;
+    if (a !== b && keys.every((key, i) => key === (i % 2 === 0 ? a : b))) {
+      return { kind: "warn", reason: "the last 6 calls alternate between the same two calls (A-B-A-B)", turns: recent.slice(-5).map((r) => r.turn).concat(params.next.turn) };
+    }
+  }
+  return { kind: "none" };
+}
+
+/** Canonical JSON (sorted keys) so that argument order does not hide a repeat. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,470 @@
+/**
+ * A fake Ollama server for tests and benchmarks: a real `node:http` server on 127.0.0.1, port 0,
+ * that answers with the shapes of Ollama's actual API (ollama `docs/api.md`, `api/types.go`,
+ * `server/routes.go`), so the real `ollama` npm client and our backend talk to it unchanged.
+ *
+ * ```ts
+ * const server = await startFakeOllamaServer({ replies: [{ content: '{"tool":"run_tests","args":{}}' }] });
+ * const backend = createOllamaBackend({ model: "qwen2.5-coder:7b", host: server.url });
+ * // … server.requestsTo("/api/chat")[0].body.options.num_ctx …
+ * await server.close();
+ * ```
+ *
+ * Endpoints: `GET|HEAD /api/version`, `GET /api/tags`, `POST /api/show`, `POST /api/chat`
+ * (streamed NDJSON by default, one JSON object with `"stream": false`). Anything else gets Go's
+ * plain-text `404 page not found`.
+ *
+ * `/api/chat` checks requests in the server's order: body, model name, model installed (404
+ * `model 'x' not found`), chat capability, `think` support, then the context window. The window
+ * check uses a rough token estimate (≈ 4 characters per token + 4 per message) against
+ * `options.num_ctx` (server default 4096): with `truncate: false` on a server ≥ 0.12.6 it refuses
+ * with Ollama's own 400 `the input length exceeds the context length`; otherwise it "truncates"
+ * silently and reports `prompt_eval_count` = num_ctx, just as a real server under-reports. A
+ * refused request does not use up a scripted reply. `options.num_predict` cuts the scripted
+ * content (≈ 4 characters per token) and sets `done_reason: "length"`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One model the fake has "pulled". */
+export interface FakeOllamaModel {
+  /** Tag as `ollama list` shows it, e.g. `qwen2.5-coder:7b`; `:latest` is implied when absent. */
+  name: string;
+  /** `general.architecture`; default `qwen2`. */
+  architecture?: string;
+  /** `<architecture>.context_length`; default 32768; `null` leaves the key out. */
+  contextLength?: number | null;
+  /** `details.quantization_level`; default `Q4_K_M`. */
+  quantization?: string;
+  /** `details.parameter_size`; default `7.6B`. */
+  parameterSize?: string;
+  /** `capabilities`; default `["completion", "tools", "insert"]`. */
+  capabilities?: string[];
+}
+
+/** A normal reply. Every field is optional: `{}` is an empty reply with `done_reason: "stop"`. */
+export interface FakeChatSuccess {
+  /** `message.content`, split over several chunks when streamed. */
+  content?: string;
+  /** `message.thinking`, sent before the content when streamed. */
+  thinking?: string;
+  /** `message.tool_calls`; each call arrives whole in one chunk, as in Ollama ≥ 0.8. */
+  toolCalls?: { name: string; arguments: Record<string, unknown> }[];
+  /** `done_reason`; default `stop` (or `length` when num_predict cut the content). */
+  doneReason?: string;
+  /** `prompt_eval_count`; default the fake's token estimate of the prompt. `null` omits it (cache hit). */
+  promptEvalCount?: number | null;
+  /** `eval_count`; default ≈ content length / 4. */
+  evalCount?: number;
+  /** Wait this long before the first byte (cut short if the client disconnects). */
+  delayMs?: number;
+  /** Hold the response until this settles: lets a test order concurrent calls without sleeps. */
+  until?: Promise<unknown>;
+  /** Characters of content per streamed chunk; default 8. */
+  chunkSize?: number;
+  /** Pause between streamed chunks; default 0. */
+  chunkDelayMs?: number;
+}
+
+/** A failing call. */
+export interface FakeChatFailure {
+  /** The server's `error` text, e.g. Ollama's OOM or runner messages. */
+  error: string;
+  /** HTTP status when the error comes before any content; default 500. */
+  status?: number;
+  /**
+   * Streamed only: send this content first (status 200), then the error as an NDJSON
+   * `{"error": …}` line, as Ollama does when the runner fails mid-generation.
+   */
+  afterContent?: string;
+}
+
+/** A call the server never answers: it holds the connection until the client goes away. */
+export interface FakeChatHang {
+  hang: true;
+  /** Streamed only: send headers and this content first, then hang mid-stream. */
+  partialContent?: string;
+}
+
+export type FakeChatReply = FakeChatSuccess | FakeChatFailure | FakeChatHang;
+
+/** Everything the fake saw, in arrival order. */
+export interface RecordedRequest {
+  method: string;
+  /** Path without query string, e.g. `/api/chat`. */
+  path: string;
+  /** The parsed JSON body; `{}` for GET or non-object bodies. */
+  body: Record<string, unknown>;
+  /** True when the client closed the connection before the response was complete. */
+  clientDisconnected: boolean;
+}
+
+export interface FakeOllamaServerOptions {
+  /** `/api/version`; default `0.12.6` (the first that honours `truncate`/`shift`). */
+  version?: string;
+  /** Installed models; default one `qwen2.5-coder:7b` with the defaults of `FakeOllamaModel`. */
+  models?: FakeOllamaModel[];
+  /** Scripted replies for successive `/api/chat` calls, or a function choosing one per call. */
+  replies?: FakeChatReply[] | ((call: { body: Record<string, unknown>; index: number }) => FakeChatReply);
+  /** Context window when a request sends no `options.num_ctx`; default 4096 (Ollama < 24 GiB VRAM). */
+  defaultNumCtx?: number;
+}
+
+export interface FakeOllamaServer {
+  /** Base URL, e.g. `http://127.0.0.1:40123`; pass it as the backend's host. */
+  url: string;
+  /** Every request received, in order. */
+  requests: RecordedRequest[];
+  /** The recorded requests to one path, e.g. `requestsTo("/api/chat")`. */
+  requestsTo(path: string): RecordedRequest[];
+  /** Appends replies for upcoming `/api/chat` calls (array scripts only). */
+  reply(...replies: FakeChatReply[]): void;
+  /** Resolves once a request to `path` has arrived `count` times in total (for hang/abort tests). */
+  waitForRequests(path: string, count: number): Promise<void>;
+  /** Stops the server and drops open connections, hanging ones included. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MODEL: Required<Omit<FakeOllamaModel, "name">> = {
+  architecture: "qwen2",
+  contextLength: 32768,
+  quantization: "Q4_K_M",
+  parameterSize: "7.6B",
+  capabilities: ["completion", "tools", "insert"],
+};
+
+/** Ollama's own text when `truncate: false` meets a prompt longer than num_ctx (runner/*). */
+export const FAKE_CONTEXT_OVERFLOW_ERROR = "the input length exceeds the context length";
+
+export async function startFakeOllamaServer(options: FakeOllamaServerOptions = {}): Promise<FakeOllamaServer> {
+  const version = options.version ?? "0.12.6";
+  const models = (options.models ?? [{ name: "qwen2.5-coder:7b" }]).map((model) => ({ ...DEFAULT_MODEL, ...model }));
+  const defaultNumCtx = options.defaultNumCtx ?? 4096;
+  const scripted: FakeChatReply[] = Array.isArray(options.replies) ? [...options.replies] : [];
+  const chooser = typeof options.replies === "function" ? options.replies : undefined;
+  const requests: RecordedRequest[] = [];
+  const waiters: { path: string; count: number; resolve: () => void }[] = [];
+  let chatIndex = 0;
+
+  const findModel = (name: unknown) =>
+    typeof name === "string" ? models.find((model) => canonicalName(model.name) === canonicalName(name)) : undefined;
+
+  const nextReply = (body: Record<string, unknown>): FakeChatReply => {
+    const index = chatIndex++;
+    if (chooser) return chooser({ body, index });
+    return (
+      scripted.shift() ?? { error: `fake-ollama: no scripted reply left for /api/chat call #${index + 1}`, status: 500 }
+    );
+  };
+
+  const handle = async (res: ServerResponse, record: RecordedRequest): Promise<void> => {
+    const { method, path, body } = record;
+    if ((method === "GET" || method === "HEAD") && path === "/api/version") return sendJson(res, 200, { version });
+    if ((method === "GET" || method === "HEAD") && path === "/api/tags") {
+      return sendJson(res, 200, { models: models.map(tagEntry) });
+    }
+    if (method === "POST" && path === "/api/show") {
+      const name = body.model ?? body.name;
+      if (typeof name !== "string" || name === "") return sendJson(res, 400, { error: "model is required" });
+      const model = findModel(name);
+      if (!model) return sendJson(res, 404, { error: `model '${name}' not found` });
+      return sendJson(res, 200, showResponse(model));
+    }
+    if (method === "POST" && path === "/api/chat") return chat(res, record);
+    res.writeHead(404, { "content-type": "text/plain" }).end("404 page not found");
+  };
+
+  const chat = async (res: ServerResponse, record: RecordedRequest): Promise<void> => {
+    const body = record.body;
+    const name = body.model;
+    if (typeof name !== "string" || name === "") return sendJson(res, 400, { error: "model is required" });
+    const model = findModel(name);
+    if (!model) return sendJson(res, 404, { error: `model '${name}' not found` });
+    if (!model.capabilities.includes("completion")) return sendJson(res, 400, { error: `"${name}" does not support chat` });
+    if (body.think === true && !model.capabilities.includes("thinking")) {
+      return sendJson(res, 400, { error: `"${name}" does not support thinking` });
+    }
+
+    const opts = isRecord(body.options) ? body.options : {};
+    const numCtx = typeof opts.num_ctx === "number" ? opts.num_ctx : defaultNumCtx;
+    const promptTokens = estimatePromptTokens(body.messages);
+    const honoursTruncateFlag = versionAtLeast(version, [0, 12, 6]);
+    const overflow = promptTokens > numCtx;
+    if (overflow && honoursTruncateFlag && body.truncate === false) {
+      return sendJson(res, 400, { error: FAKE_CONTEXT_OVERFLOW_ERROR });
+    }
+
+    const streamed = body.stream !== false;
+    const reply = nextReply(body);
+    const disconnected = onceClosed(res);
+
+    if ("hang" in reply) {
+      if (streamed && reply.partialContent !== undefined) {
+        startStream(res);
+        writeLine(res, chunk(name, { content: reply.partialContent }));
+      }
+      await disconnected;
+      return;
+    }
+
+    if ("error" in reply) {
+      if (streamed && reply.afterContent !== undefined) {
+        startStream(res);
+        writeLine(res, chunk(name, { content: reply.afterContent }));
+        writeLine(res, { error: reply.error });
+        res.end();
+        return;
+      }
+      return sendJson(res, reply.status ?? 500, { error: reply.error });
+    }
+
+    if (reply.delayMs && (await sleepUnlessClosed(reply.delayMs, disconnected))) return;
+    if (reply.until && (await Promise.race([reply.until.then(() => false), disconnected.then(() => true)]))) return;
+
+    let content = reply.content ?? "";
+    let doneReason = reply.doneReason ?? "stop";
+    let evalCount = reply.evalCount ?? Math.ceil(content.length / 4);
+    const numPredict = typeof opts.num_predict === "number" && opts.num_predict > 0 ? opts.num_predict : null;
+    if (numPredict !== null && Math.ceil(content.length / 4) > numPredict) {
+      content = content.slice(0, numPredict * 4);
+      evalCount = numPredict;
+      doneReason = "length";
+    }
+    const promptEvalCount =
+      reply.promptEvalCount === null ? undefined : (reply.promptEvalCount ?? (overflow ? numCtx : promptTokens));
+    const toolCalls = (reply.toolCalls ?? []).map((call, index) => ({
+      id: `call_${(index + 1).toString().padStart(8, "0")}`,
+      function: { index, name: call.name, arguments: call.arguments },
+    }));
+    const final = finalChunk(name, { doneReason, promptEvalCount, evalCount });
+
+    if (!streamed) {
+      const message: Record<string, unknown> = { role: "assistant", content };
+      if (reply.thinking) message.thinking = reply.thinking;
+      if (toolCalls.length > 0) message.tool_calls = toolCalls;
+      return sendJson(res, 200, { ...final, message });
+    }
+
+    startStream(res);
+    const pieces = [
+      ...split(reply.thinking ?? "", reply.chunkSize ?? 8).map((thinking) => chunk(name, { content: "", thinking })),
+      ...split(content, reply.chunkSize ?? 8).map((text) => chunk(name, { content: text })),
+      ...toolCalls.map((call) => chunk(name, { content: "", tool_calls: [call] })),
+    ];
+    for (const piece of pieces) {
+      if (reply.chunkDelayMs && (await sleepUnlessClosed(reply.chunkDelayMs, disconnected))) return;
+      writeLine(res, piece);
+    }
+    writeLine(res, final);
+    res.end();
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const record: RecordedRequest = { method: req.method ?? "GET", path: url.pathname, body: {}, clientDisconnected: false };
+    res.on("close", () => {
+      if (!res.writableFinished) record.clientDisconnected = true;
+    });
+    readBody(req)
+      .then((raw) => {
+        if (raw.trim() !== "") {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(raw);
+          } catch (error) {
+            requests.push(record);
+            notify();
+            return sendJson(res, 400, { error: error instanceof Error ? error.message : "invalid JSON" });
+          }
+          if (isRecord(parsed)) record.body = parsed;
+        }
+        requests.push(record);
+        notify();
+        return handle(res, record);
+      })
+      .catch((error: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { error: `fake-ollama: ${String(error)}` });
+        else res.destroy();
+      });
+  });
+
+  const notify = () => {
+    for (const waiter of [...waiters]) {
+      if (requests.filter((r) => r.path === waiter.path).length >= waiter.count) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    requestsTo: (path) => requests.filter((request) => request.path === path),
+    reply: (...replies) => {
+      if (chooser) throw new Error("fake-ollama: reply() needs an array script, not a reply function");
+      scripted.push(...replies);
+    },
+    waitForRequests: (path, count) =>
+      new Promise<void>((resolve) => {
+        waiters.push({ path, count, resolve });
+        notify();
+      }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function canonicalName(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.includes(":") ? lower : `${lower}:latest`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function estimatePromptTokens(messages: unknown): number {
+  if (!Array.isArray(messages)) return 0;
+  let tokens = 0;
+  for (const message of messages) {
+    const content = isRecord(message) && typeof message.content === "string" ? message.content : "";
+    tokens += Math.ceil(content.length / 4) + 4;
+  }
+  return tokens;
+}
+
+function versionAtLeast(version: string, minimum: [number, number, number]): boolean {
+  const parts = /^(\d+)\.(\d+)\.(\d+)/.exec(version)?.slice(1).map(Number);
+  if (!parts) return true;
+  for (let i = 0; i < 3; i++) {
+    const difference = (parts[i] ?? 0) - (minimum[i] ?? 0);
+    if (difference !== 0) return difference > 0;
+  }
+  return true;
+}
+
+function details(model: Required<FakeOllamaModel>) {
+  return {
+    parent_model: "",
+    format: "gguf",
+    family: model.architecture,
+    families: [model.architecture],
+    parameter_size: model.parameterSize,
+    quantization_level: model.quantization,
+  };
+}
+
+function tagEntry(model: Required<FakeOllamaModel>) {
+  return {
+    name: model.name,
+    model: model.name,
+    modified_at: "2025-10-01T12:00:00.000000000Z",
+    size: 4_683_087_332,
+    digest: "2ae6f6dd7a3dd734790bbbf58b8909a606e0e7e97e94b7604e0aa7ae4490e6d8",
+    details: details(model),
+  };
+}
+
+function showResponse(model: Required<FakeOllamaModel>) {
+  const modelInfo: Record<string, unknown> = {
+    "general.architecture": model.architecture,
+    "general.file_type": 15,
+    "general.parameter_count": 7_615_616_512,
+    "general.quantization_version": 2,
+    [`${model.architecture}.block_count`]: 28,
+    [`${model.architecture}.embedding_length`]: 3584,
+  };
+  if (model.contextLength !== null) modelInfo[`${model.architecture}.context_length`] = model.contextLength;
+  return {
+    license: "",
+    modelfile: `# Modelfile generated by "ollama show"\nFROM ${model.name}\n`,
+    parameters: 'stop                           "<|im_end|>"',
+    template: "{{ .Prompt }}",
+    details: details(model),
+    model_info: modelInfo,
+    capabilities: model.capabilities,
+    modified_at: "2025-10-01T12:00:00.000000000Z",
+  };
+}
+
+function chunk(model: string, message: Record<string, unknown>) {
+  return { model, created_at: new Date().toISOString(), message: { role: "assistant", ...message }, done: false };
+}
+
+function finalChunk(
+  model: string,
+  metrics: { doneReason: string; promptEvalCount: number | undefined; evalCount: number },
+) {
+  const final: Record<string, unknown> = {
+    model,
+    created_at: new Date().toISOString(),
+    message: { role: "assistant", content: "" },
+    done: true,
+    done_reason: metrics.doneReason,
+    total_duration: 1_200_000_000,
+    load_duration: 20_000_000,
+  };
+  if (metrics.promptEvalCount !== undefined) {
+    final.prompt_eval_count = metrics.promptEvalCount;
+    final.prompt_eval_duration = 300_000_000;
+  }
+  final.eval_count = metrics.evalCount;
+  final.eval_duration = 880_000_000;
+  return final;
+}
+
+function split(text: string, size: number): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += Math.max(1, size)) pieces.push(text.slice(i, i + Math.max(1, size)));
+  return pieces;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
+}
+
+function startStream(res: ServerResponse): void {
+  res.writeHead(200, { "content-type": "application/x-ndjson" });
+  res.flushHeaders();
+}
+
+function writeLine(res: ServerResponse, value: unknown): void {
+  res.write(`${JSON.stringify(value)}\n`);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on("data", (part: Buffer) => parts.push(part));
+    req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/** Resolves when the client has gone away before the response finished. */
+function onceClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    res.once("close", () => resolve());
+  });
+}
+
+/** Sleeps; true when the client disconnected meanwhile (the caller then stops answering). */
+async function sleepUnlessClosed(ms: number, closed: Promise<void>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const slept = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const result = await Promise.race([slept, closed.then(() => true as const)]);
+  clearTimeout(timer);
+  return result;
+}
