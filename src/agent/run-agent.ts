@@ -189,7 +189,7 @@ export async function runAgent(params: RunAgentParams): Promise<AgentResult> {
       const query = () =>
         queryToolCall({
           model, prompt: prompt(), tools, layers, constraint, temperature: limits.temperature, maxTokens: limits.maxTokens,
-          numCtx: params.modelInfo.numCtx, estimator, maxAttempts: limits.maxAttempts, backoffMs: limits.backoffMs,
+          info: params.modelInfo, estimator, maxAttempts: limits.maxAttempts, backoffMs: limits.backoffMs,
           sleep: clock.sleep, random: params.random ?? Math.random, signal: params.signal,
         });
       result = await query();
@@ -222,7 +222,8 @@ export async function runAgent(params: RunAgentParams): Promise<AgentResult> {
 
     if (result.kind !== "call") {
       consecutiveInvalid++;
-      const error = result.kind === "overflow" ? `the prompt does not fit the context window (${result.reason})` : result.error.message;
+      const error = result.kind === "overflow" ? `the prompt does not fit the context window (${result.reason})` : (result.problem ?? result.error.message);
+      const why = result.problem ?? (result.kind === "invalid" ? firstSentence(result.error.message) : "");
       const turn = (extra: Intervention[] = []) => record({ valid: false, tool: result.kind === "invalid" ? result.error.tool : null, error, failure_mode: classify({}), interventions: extra });
       if (result.kind === "overflow") {
         push({ type: "invalid", turn: turn(), raw: result.raw, feedback: "The conversation no longer fits the context window." });
@@ -232,7 +233,7 @@ export async function runAgent(params: RunAgentParams): Promise<AgentResult> {
       if (layers.has("retry")) {
         if (recoveryUsed) {
           push({ type: "invalid", turn: turn(), raw: result.raw, feedback: result.error.message });
-          return done("format_errors", `no valid tool call after ${limits.maxAttempts} retries, twice: ${firstSentence(result.error.message)}`);
+          return done("format_errors", `no valid tool call after ${limits.maxAttempts} attempts, twice: ${why}`);
         }
         recoveryUsed = true;
         const feedback = `The previous tool call failed because: ${result.error.message}\nTry a different approach.`;
@@ -241,12 +242,12 @@ export async function runAgent(params: RunAgentParams): Promise<AgentResult> {
       }
       if (empty && layers.has("stops")) {
         push({ type: "invalid", turn: turn(["premature_stop_rejected"]), raw: result.raw, feedback: `${result.error.message}` });
-        if (consecutiveInvalid >= limits.maxAttempts) return done("premature_stop", `the model stopped replying with tool calls (${firstSentence(result.error.message)})`);
+        if (consecutiveInvalid >= limits.maxAttempts) return done("premature_stop", `the model stopped replying with tool calls: ${why}`);
         continue;
       }
       push({ type: "invalid", turn: turn(), raw: result.raw, feedback: `Error: ${firstSentence(result.error.message)}` });
-      if (empty) return done("premature_stop", `the model stopped without a tool call: ${firstSentence(result.error.message)}`);
-      if (consecutiveInvalid >= limits.maxAttempts) return done("format_errors", `${consecutiveInvalid} invalid tool calls in a row: ${firstSentence(result.error.message)}`);
+      if (empty) return done("premature_stop", `the model stopped without a tool call: ${why}`);
+      if (consecutiveInvalid >= limits.maxAttempts) return done("format_errors", `${consecutiveInvalid} invalid tool calls in a row: ${why}`);
       continue;
     }
 

@@ -1,6 +1,7 @@
 import type { ToolCall, ToolName } from "../agent/tool-schemas.js";
 import { isTransientModelError, ModelError } from "../model/model-error.js";
-import type { ChatMessage, ModelBackend, ModelReply, ModelRequest } from "../model/types.js";
+import { describeReplyProblem } from "../model/describe-reply-problem.js";
+import type { ChatMessage, ModelBackend, ModelInfo, ModelReply, ModelRequest } from "../model/types.js";
 import type { Attempt, Intervention, ScaffoldLayer } from "../report/report-schema.js";
 import { looksTruncated, type TokenEstimator } from "./context/create-token-estimator.js";
 import { parseToolReply } from "./repair/parse-tool-reply.js";
@@ -14,7 +15,7 @@ export interface QueryParams {
   constraint: ModelRequest["constraint"];
   temperature: number;
   maxTokens: number;
-  numCtx: number | null;
+  info: ModelInfo;
   estimator: TokenEstimator;
   /** Invalid replies allowed per call before giving up (retry layer). */
   maxAttempts: number;
@@ -36,6 +37,8 @@ interface Common {
   raw: string;
   /** The server reported, or we detected, a truncated prompt. */
   truncation: boolean;
+  /** For the user: why the last reply was unusable at the model level (empty, cut off), if it was. */
+  problem: string | null;
 }
 
 export type QueryResult =
@@ -64,6 +67,7 @@ export async function queryToolCall(params: QueryParams): Promise<QueryResult> {
   let firstError: ReplyError | null = null;
   let rawValid = false;
   let truncation = false;
+  let problem: string | null = null;
 
   for (let attempt = 0; ; attempt++) {
     const messages = [...params.prompt, ...temporary];
@@ -74,16 +78,17 @@ export async function queryToolCall(params: QueryParams): Promise<QueryResult> {
     } catch (error) {
       if (error instanceof ModelError && error.code === "context_overflow") {
         attempts.push(emptyAttempt(estimate, error.message));
-        return { kind: "overflow", reason: error.message, attempts, interventions, rawValid, firstError, raw: "", truncation: true };
+        return { kind: "overflow", reason: error.message, attempts, interventions, rawValid, firstError, raw: "", truncation: true, problem: error.describe() };
       }
       throw error;
     }
-    const silentlyTruncated = reply.inputTruncated === true || looksTruncated({ estimate, promptTokens: reply.promptTokens, numCtx: params.numCtx });
+    const silentlyTruncated = reply.inputTruncated === true || looksTruncated({ estimate, promptTokens: reply.promptTokens, numCtx: params.info.numCtx });
+    problem = describeReplyProblem(reply, params.info);
     if (!silentlyTruncated) params.estimator.observe(messages, reply.promptTokens);
     const parsed = parseToolReply({ reply, tools: params.tools, repair: layers.has("repair") });
     attempts.push({
       raw_valid: parsed.rawValid,
-      error: parsed.ok ? null : parsed.error.message,
+      error: parsed.ok ? null : (problem ?? parsed.error.message),
       done_reason: reply.doneReason ?? null,
       prompt_tokens: reply.promptTokens ?? estimate,
       completion_tokens: reply.completionTokens ?? Math.ceil(reply.content.length / 3.5),
@@ -96,16 +101,16 @@ export async function queryToolCall(params: QueryParams): Promise<QueryResult> {
     if (silentlyTruncated) {
       truncation = true;
       if (layers.has("context")) {
-        return { kind: "overflow", reason: "the server dropped part of the prompt", attempts, interventions, rawValid, firstError, raw: reply.content, truncation };
+        return { kind: "overflow", reason: "the server dropped part of the prompt", attempts, interventions, rawValid, firstError, raw: reply.content, truncation, problem };
       }
     }
     for (const intervention of parsed.interventions) if (!interventions.includes(intervention)) interventions.push(intervention);
     if (parsed.ok) {
-      return { kind: "call", call: parsed.call, notes: parsed.notes, attempts, interventions, rawValid, firstError, raw: reply.content, truncation };
+      return { kind: "call", call: parsed.call, notes: parsed.notes, attempts, interventions, rawValid, firstError, raw: reply.content, truncation, problem };
     }
     const exhausted = attempt + 1 >= params.maxAttempts;
     if (!retry || exhausted) {
-      return { kind: "invalid", error: parsed.error, exhausted: retry && exhausted, attempts, interventions, rawValid, firstError, raw: reply.content, truncation };
+      return { kind: "invalid", error: parsed.error, exhausted: retry && exhausted, attempts, interventions, rawValid, firstError, raw: reply.content, truncation, problem };
     }
     interventions.push("retry");
     if (previousRaw !== null && previousRaw === reply.content) {

@@ -1,0 +1,26 @@
+import type { ModelBackend } from "../model/types.js";
+import type { CommandRunner } from "../workspace/command-runner.js";
+
+/** Everything the CLI touches, injected so commands run in-process in tests. */
+export interface CliDeps {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  now: () => number;
+  /** The runner for the repository's commands (`bwrap` sandbox, or plain when `off`). */
+  createRunner(params: { mode: "bwrap" | "off"; env: NodeJS.ProcessEnv; warn: (message: string) => void }): Promise<CommandRunner>;
+  /** A model backend from a spec; throws a usage error for a bad spec. */
+  createModel(params: {
+    spec: string;
+    env: NodeJS.ProcessEnv;
+    numCtx?: number;
+    temperature?: number;
+    recordFile: string | null;
+    cwd: string;
+  }): ModelBackend;
+  /** GBNF for a tool set (llama.cpp's grammar). */
+  gbnfFor?: (tools: readonly string[]) => string;
+  /** Registers a Ctrl-C handler; returns its removal. */
+  onInterrupt(handler: () => void): () => void;
+}

@@ -1,0 +1,23 @@
+import { createModelBackend } from "../model/create-model-backend.js";
+import { createPlainRunner } from "../workspace/plain-runner.js";
+import type { CliDeps } from "./cli-deps.js";
+
+/** The real world: process streams, environment, signals. Only `src/cli.ts` calls this. */
+export function defaultCliDeps(proc: NodeJS.Process): CliDeps {
+  return {
+    env: proc.env,
+    cwd: proc.cwd(),
+    stdout: proc.stdout,
+    stderr: proc.stderr,
+    now: () => Date.now(),
+    createRunner: async ({ mode, env, warn }) => {
+      if (mode === "off") warn("LOCAL_AGENT_SANDBOX=off: the repository's tests run WITHOUT isolation");
+      return createPlainRunner({ env });
+    },
+    createModel: (params) => createModelBackend(params),
+    onInterrupt: (handler) => {
+      proc.on("SIGINT", handler);
+      return () => proc.off("SIGINT", handler);
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import type { CliDeps } from "./cli-deps.js";
+import { runCommand } from "./run-command.js";
+
+export const USAGE = `Usage: local-agent <command> [options]
+
+Commands:
+  run      run the agent on a local git checkout (local-agent run --help)
+  bench    measure tool-call reliability on the task suite (local-agent bench --help)
+  doctor   check the model server, the model and the sandbox
+  serve    start the GitHub App (Probot)
+
+Set-up and configuration: see README.md.`;
+
+/** Dispatches a command line; returns the exit status. */
+export async function main(argv: string[], deps: CliDeps): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "run":
+      return runCommand(rest, deps);
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      deps.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      deps.stderr.write(`local-agent: unknown command "${command}"\n\n${USAGE}\n`);
+      return 2;
+  }
+}

@@ -1,0 +1,55 @@
+import path from "node:path";
+import { createOllamaBackend } from "./create-ollama-backend.js";
+import { createReplayBackend } from "./create-replay-backend.js";
+import { parseModelSpec } from "./parse-model-spec.js";
+import type { ModelBackend } from "./types.js";
+import { withTranscriptRecording } from "./with-transcript-recording.js";
+
+export class ModelSpecError extends Error {
+  override readonly name = "ModelSpecError";
+}
+
+/**
+ * A backend from a model spec. Live backends (ollama, llamacpp) record every raw reply to
+ * `recordFile` so any real session can be replayed offline.
+ */
+export function createModelBackend(params: {
+  spec: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  fetch?: typeof fetch;
+  numCtx?: number;
+  temperature?: number;
+  recordFile: string | null;
+  /** Backends that live outside this module (llama.cpp, the simulator), by name. */
+  extra?: {
+    llamacpp?: (params: { url: string; fetch?: typeof fetch; numCtx?: number; temperature?: number }) => ModelBackend;
+    sim?: (params: { profile: string; spec: string }) => ModelBackend;
+  };
+}): ModelBackend {
+  const parsed = parseModelSpec(params.spec);
+  if (!parsed.ok) throw new ModelSpecError(parsed.message);
+  const spec = parsed.spec;
+  let backend: ModelBackend;
+  switch (spec.backend) {
+    case "ollama":
+      backend = createOllamaBackend({
+        model: spec.tag,
+        host: params.env.OLLAMA_HOST,
+        fetch: params.fetch,
+        numCtx: params.numCtx,
+        temperature: params.temperature,
+      });
+      break;
+    case "llamacpp":
+      if (!params.extra?.llamacpp) throw new ModelSpecError("the llamacpp backend is not available in this build");
+      backend = params.extra.llamacpp({ url: spec.url, fetch: params.fetch, numCtx: params.numCtx, temperature: params.temperature });
+      break;
+    case "replay":
+      return createReplayBackend({ file: path.resolve(params.cwd, spec.file), spec: params.spec });
+    case "sim":
+      if (!params.extra?.sim) throw new ModelSpecError("the sim backend is not available in this build");
+      return params.extra.sim({ profile: spec.profile, spec: params.spec });
+  }
+  return params.recordFile ? withTranscriptRecording(backend, { file: params.recordFile }) : backend;
+}

@@ -1,0 +1,21 @@
+import type { CliDeps } from "../../src/cli/cli-deps.js";
+import { createModelBackend } from "../../src/model/create-model-backend.js";
+import { createPlainRunner } from "../../src/workspace/plain-runner.js";
+
+/** CliDeps for in-process runs: captured output, plain runner unless a test passes another. */
+export function captureCli(overrides: Partial<CliDeps> = {}): { deps: CliDeps; out: () => string; err: () => string } {
+  let out = "";
+  let err = "";
+  const deps: CliDeps = {
+    env: { ...process.env },
+    cwd: process.cwd(),
+    stdout: { write: (text: string) => (out += text) },
+    stderr: { write: (text: string) => (err += text) },
+    now: () => Date.now(),
+    createRunner: async ({ env }) => createPlainRunner({ env }),
+    createModel: (params) => createModelBackend(params),
+    onInterrupt: () => () => undefined,
+    ...overrides,
+  };
+  return { deps, out: () => out, err: () => err };
+}
