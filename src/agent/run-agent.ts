@@ -216,7 +216,7 @@ export async function runAgent(params: RunAgentParams): Promise<AgentResult> {
     const classify = (signals: { loop?: boolean; wrongFile?: boolean; prematureStop?: boolean }) =>
       classifyFailure({
         agentTurn: agentTurns, rawInvalid: !result.rawValid, errorCode: result.firstError?.code ?? null, hadValidCall: hadValid,
-        truncation: result.truncation, loop: signals.loop ?? false, wrongFile: signals.wrongFile ?? false,
+        truncation: result.truncation || pending.includes("truncation_detected"), loop: signals.loop ?? false, wrongFile: signals.wrongFile ?? false,
         prematureStop: (signals.prematureStop ?? false) || (result.firstError?.code === "no_call" && !result.raw.includes("{")),
       });
 

@@ -161,7 +161,8 @@ export async function runLocalTask(params: RunLocalTaskParams): Promise<RunLocal
     outcome = "failed";
     exitReason = `${agent.reason}; no file was changed`;
   } else if (runTests) {
-    outcome = after?.passed ? "completed" : "failed";
+    // Like the published benchmark: done means the agent finished AND the tests pass.
+    outcome = agent.exit === "finished" && after?.passed ? "completed" : "failed";
     exitReason = `${agent.reason}; tests ${after?.passed ? "pass" : "fail"} after the run`;
   } else {
     outcome = agent.exit === "finished" ? "completed" : "failed";

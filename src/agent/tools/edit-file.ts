@@ -136,8 +136,17 @@ function matchIgnoringIndentation(text: string, oldText: string, newText: string
   if (starts.length === 0) return { kind: "none" };
   if (starts.length > 1) return { kind: "many", lines: starts.map((s) => s + 1) };
   const start = starts[0] ?? 0;
-  const fileIndent = indentOf(fileLines.slice(start, start + wanted.length));
+  const matched = fileLines.slice(start, start + wanted.length);
+  const fileIndent = indentOf(matched);
   const oldIndent = indentOf(oldLines);
+  // Re-indent only for a uniform shift; mixed differences mean the model's structure is off,
+  // and applying its new_text would garble the file's indentation.
+  const uniform = oldLines.every((line, i) => {
+    const target = matched[i] ?? "";
+    if (line.trim() === "") return true;
+    return line.startsWith(oldIndent) && target.startsWith(fileIndent) && line.slice(oldIndent.length).match(/^[ \t]*/)?.[0] === target.slice(fileIndent.length).match(/^[ \t]*/)?.[0];
+  });
+  if (!uniform) return { kind: "none" };
   const replacementLines = newText.split(/\r?\n/).map((line) => reindent(line, oldIndent, fileIndent));
   const before = fileLines.slice(0, start);
   const after = fileLines.slice(start + wanted.length);
