@@ -8,6 +8,7 @@ import { createTokenEstimator } from "../scaffold/context/create-token-estimator
 import { planCompaction } from "../scaffold/context/plan-compaction.js";
 import { canonicalJson, detectLoop, type CallRecord } from "../scaffold/detect-loop.js";
 import { queryToolCall, type QueryResult } from "../scaffold/query-tool-call.js";
+import { toolCallGbnf } from "../scaffold/tool-call-gbnf.js";
 import { createAllowedMatcher } from "../task/allowed-files.js";
 import type { Task } from "../task/build-task.js";
 import type { Workspace } from "../workspace/create-workspace.js";
@@ -91,8 +92,6 @@ export interface RunAgentParams {
   layers: ReadonlySet<ScaffoldLayer>;
   limits: AgentLimits;
   env: NodeJS.ProcessEnv;
-  /** GBNF for backends that take a grammar (llama.cpp); the JSON schema is derived here. */
-  gbnfFor?: (tools: readonly string[]) => string;
   signal?: AbortSignal;
   clock?: { now(): number; sleep(ms: number): Promise<void> };
   random?: () => number;
@@ -112,7 +111,8 @@ export async function runAgent(params: RunAgentParams): Promise<AgentResult> {
   const { task, model, workspace, layers, limits } = params;
   const clock = params.clock ?? realClock;
   const tools = task.kind === "question" ? QUESTION_TOOLS : CHANGE_TOOLS;
-  const constraint = { jsonSchema: toolCallJsonSchema(tools), ...(params.gbnfFor ? { gbnf: params.gbnfFor(tools) } : {}) };
+  // One language, two notations: Ollama takes the JSON schema, llama-server the GBNF.
+  const constraint = { jsonSchema: toolCallJsonSchema(tools), gbnf: toolCallGbnf(tools) };
   const allowed = createAllowedMatcher(task.allowed);
   const files = await workspace.listFiles();
   const history: HistoryEntry[] = [

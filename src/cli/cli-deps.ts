@@ -19,8 +19,6 @@ export interface CliDeps {
     recordFile: string | null;
     cwd: string;
   }): ModelBackend;
-  /** GBNF for a tool set (llama.cpp's grammar). */
-  gbnfFor?: (tools: readonly string[]) => string;
   /** Registers a Ctrl-C handler; returns its removal. */
   onInterrupt(handler: () => void): () => void;
 }

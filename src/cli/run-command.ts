@@ -180,7 +180,6 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
         ...(temperature !== undefined ? { temperature } : {}),
       },
       env: deps.env,
-      gbnfFor: deps.gbnfFor,
       signal: controller.signal,
       onTurn: values.quiet
         ? undefined

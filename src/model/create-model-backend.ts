@@ -1,4 +1,5 @@
 import path from "node:path";
+import { createLlamaCppBackend } from "./create-llamacpp-backend.js";
 import { createOllamaBackend } from "./create-ollama-backend.js";
 import { createReplayBackend } from "./create-replay-backend.js";
 import { parseModelSpec } from "./parse-model-spec.js";
@@ -21,11 +22,8 @@ export function createModelBackend(params: {
   numCtx?: number;
   temperature?: number;
   recordFile: string | null;
-  /** Backends that live outside this module (llama.cpp, the simulator), by name. */
-  extra?: {
-    llamacpp?: (params: { url: string; fetch?: typeof fetch; numCtx?: number; temperature?: number }) => ModelBackend;
-    sim?: (params: { profile: string; spec: string }) => ModelBackend;
-  };
+  /** The simulator, when the caller has one (the benchmark supplies it with the task it runs). */
+  sim?: (params: { profile: string; spec: string }) => ModelBackend;
 }): ModelBackend {
   const parsed = parseModelSpec(params.spec);
   if (!parsed.ok) throw new ModelSpecError(parsed.message);
@@ -42,14 +40,15 @@ export function createModelBackend(params: {
       });
       break;
     case "llamacpp":
-      if (!params.extra?.llamacpp) throw new ModelSpecError("the llamacpp backend is not available in this build");
-      backend = params.extra.llamacpp({ url: spec.url, fetch: params.fetch, numCtx: params.numCtx, temperature: params.temperature });
+      backend = createLlamaCppBackend({ url: spec.url, fetch: params.fetch, numCtx: params.numCtx, temperature: params.temperature });
       break;
     case "replay":
       return createReplayBackend({ file: path.resolve(params.cwd, spec.file), spec: params.spec });
     case "sim":
-      if (!params.extra?.sim) throw new ModelSpecError("the sim backend is not available in this build");
-      return params.extra.sim({ profile: spec.profile, spec: params.spec });
+      if (!params.sim) {
+        throw new ModelSpecError("sim:<profile> models only run inside `local-agent bench`, which gives them the task's reference steps");
+      }
+      return params.sim({ profile: spec.profile, spec: params.spec });
   }
   return params.recordFile ? withTranscriptRecording(backend, { file: params.recordFile }) : backend;
 }

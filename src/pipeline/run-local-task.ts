@@ -28,7 +28,6 @@ export interface RunLocalTaskParams {
   /** Kept of each test run's output (head + tail). */
   testOutputBytes?: number;
   env: NodeJS.ProcessEnv;
-  gbnfFor?: (tools: readonly string[]) => string;
   signal?: AbortSignal;
   clock?: { now(): number; sleep(ms: number): Promise<void> };
   random?: () => number;
@@ -136,7 +135,6 @@ export async function runLocalTask(params: RunLocalTaskParams): Promise<RunLocal
     layers: params.layers,
     limits,
     env: params.env,
-    gbnfFor: params.gbnfFor,
     signal: params.signal,
     clock: params.clock,
     random: params.random,

@@ -1,0 +1,224 @@
+import { z } from "zod";
+import { ModelError } from "./model-error.js";
+import type { ModelBackend, ModelInfo, ModelReply, ModelRequest } from "./types.js";
+import { buildLlamaCppModelInfo } from "./llamacpp/build-llamacpp-model-info.js";
+import { readCompletionStream } from "./llamacpp/read-completion-stream.js";
+import { toLlamaCppError, type LlamaCppFailure, type LlamaCppStage } from "./llamacpp/to-llamacpp-error.js";
+import { toTemplateMessages } from "./llamacpp/to-template-messages.js";
+
+/** Temperature 0 makes small models loop more; 0.3–0.5 is the working range (DESIGN §1). */
+const DEFAULT_TEMPERATURE = 0.3;
+/** Enough for a whole-file write of a few hundred lines; the loop passes its own limit when it has one. */
+const DEFAULT_MAX_TOKENS = 4096;
+
+/** The parts of a `/completion` result we read (tools/server README "Response format"). */
+const CompletionSchema = z.object({
+  /** The generated text (empty in the final message of a stream). */
+  content: z.string().optional(),
+  /** Why generation stopped: `eos`, `word` (a stop string), `limit` (n_predict), `none`. */
+  stop_type: z.string().optional(),
+  /** Older servers (before `stop_type`): stopped at the end-of-sequence token. */
+  stopped_eos: z.boolean().optional(),
+  /** Older servers: stopped at a stop string. */
+  stopped_word: z.boolean().optional(),
+  /** Older servers: stopped because n_predict tokens were generated. */
+  stopped_limit: z.boolean().optional(),
+  /** Prompt tokens, cached ones included. */
+  tokens_evaluated: z.number().optional(),
+  /** Generated tokens. */
+  tokens_predicted: z.number().optional(),
+  /** The context overflowed and llama-server dropped tokens (context shift). */
+  truncated: z.boolean().optional(),
+});
+
+/** `POST /apply-template` answer. */
+const TemplateSchema = z.object({
+  /** The conversation rendered with the model's own chat template, ready for `/completion`. */
+  prompt: z.string(),
+});
+
+/**
+ * The `llamacpp:<url>` backend: llama.cpp's `llama-server` through its native API.
+ *
+ * Each call renders the chat with `POST /apply-template` (the model's own chat template), then
+ * generates with `POST /completion`, which takes a GBNF `grammar` and reports `truncated` and
+ * `stop_type`, signals that the OpenAI-compatible endpoint hides. Streaming is the default:
+ * headers come back at once, so a long prompt on a slow machine does not run into Node's
+ * 300-second fetch header timeout, and cancelling closes the connection, which makes
+ * llama-server stop generating.
+ */
+export function createLlamaCppBackend(params: {
+  /** Base URL of llama-server, e.g. `http://127.0.0.1:8080` (a path prefix for proxies is kept). */
+  url: string;
+  fetch?: typeof fetch;
+  /** Default sampling temperature, 0.3 unless given. */
+  temperature?: number;
+  /** The context window the run wants; llama-server's own `-c` is the ceiling. */
+  numCtx?: number;
+  /** Stream completions (default true); false sends one JSON request and waits for the whole reply. */
+  stream?: boolean;
+  /** Clock for `latencyMs` (milliseconds). */
+  now?: () => number;
+}): ModelBackend {
+  const base = normalizeUrl(params.url);
+  const spec = `llamacpp:${base}`;
+  const fetchImpl = params.fetch ?? globalThis.fetch;
+  const now = params.now ?? (() => performance.now());
+  const stream = params.stream ?? true;
+  let info: Promise<ModelInfo> | undefined;
+
+  async function call(stage: LlamaCppStage, path: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetchImpl(`${base}${path}`, { ...init, signal });
+    } catch (error) {
+      throw toLlamaCppError({ kind: "thrown", error }, { url: base, stage, signal });
+    }
+    if (response.ok) return response;
+    const failure: LlamaCppFailure = { kind: "http", status: response.status, body: await readText(response, stage, signal) };
+    throw toLlamaCppError(failure, { url: base, stage, signal });
+  }
+
+  async function readText(response: Response, stage: LlamaCppStage, signal?: AbortSignal): Promise<string> {
+    try {
+      return await response.text();
+    } catch (error) {
+      throw toLlamaCppError({ kind: "thrown", error }, { url: base, stage, signal });
+    }
+  }
+
+  async function getJson(stage: LlamaCppStage, path: string, signal?: AbortSignal): Promise<unknown> {
+    const response = await call(stage, path, { method: "GET" }, signal);
+    return parseJson(await readText(response, stage, signal), stage, signal);
+  }
+
+  async function postJson(stage: LlamaCppStage, path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+    return call(stage, path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, signal);
+  }
+
+  function parseJson(text: string, stage: LlamaCppStage, signal?: AbortSignal): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw toLlamaCppError({ kind: "thrown", error }, { url: base, stage, signal });
+    }
+  }
+
+  function shapeError(path: string, what: string, error: z.ZodError): ModelError {
+    return new ModelError(
+      "bad_response",
+      `llama-server at ${base} answered ${path} without ${what}`,
+      "check that the URL points at llama-server itself and that it is a current llama.cpp build",
+      { cause: error },
+    );
+  }
+
+  async function loadInfo(signal?: AbortSignal): Promise<ModelInfo> {
+    // /health first: while the model loads it is the endpoint that says so plainly (503).
+    await call("health", "/health", { method: "GET" }, signal);
+    const props = await getJson("props", "/props", signal);
+    // Only the trained context length comes from here; older builds may lack it.
+    const models = await getJson("models", "/v1/models", signal).catch((error: unknown) => {
+      if (signal?.aborted) throw error;
+      return null;
+    });
+    return buildLlamaCppModelInfo({ spec, url: base, props, models, numCtx: params.numCtx });
+  }
+
+  async function complete(request: ModelRequest): Promise<ModelReply> {
+    const started = now();
+    const { signal } = request;
+
+    const templateResponse = await postJson("apply-template", "/apply-template", { messages: toTemplateMessages(request.messages) }, signal);
+    const template = TemplateSchema.safeParse(parseJson(await readText(templateResponse, "apply-template", signal), "apply-template", signal));
+    if (!template.success) throw shapeError("POST /apply-template", "a `prompt` string", template.error);
+
+    const body: Record<string, unknown> = {
+      prompt: template.data.prompt,
+      n_predict: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+      temperature: request.temperature ?? params.temperature ?? DEFAULT_TEMPERATURE,
+      cache_prompt: true,
+      stream,
+    };
+    if (request.seed !== undefined) body.seed = request.seed;
+    // The constraint is never dropped: without GBNF the server compiles the JSON schema itself.
+    if (request.constraint?.gbnf) body.grammar = request.constraint.gbnf;
+    else if (request.constraint) body.json_schema = request.constraint.jsonSchema;
+
+    const response = await postJson("completion", "/completion", body, signal);
+    const context = { url: base, stage: "completion", signal } as const;
+    let streamedContent: string | undefined;
+    let final: unknown;
+    if (stream && response.body) {
+      let streamed;
+      try {
+        streamed = await readCompletionStream(response.body);
+      } catch (error) {
+        throw toLlamaCppError({ kind: "thrown", error }, context);
+      }
+      if (streamed.kind === "error") throw toLlamaCppError({ kind: "stream-error", error: streamed.error }, context);
+      if (streamed.kind === "ended") throw toLlamaCppError({ kind: "stream-ended" }, context);
+      streamedContent = streamed.content;
+      final = streamed.final;
+    } else {
+      final = parseJson(await readText(response, "completion", signal), "completion", signal);
+    }
+
+    const parsed = CompletionSchema.safeParse(final);
+    if (!parsed.success) throw shapeError("POST /completion", "a completion object", parsed.error);
+    const result = parsed.data;
+    const content = streamedContent ?? result.content ?? "";
+
+    const reply: ModelReply = { content, latencyMs: Math.max(0, now() - started) };
+    const doneReason = doneReasonOf(result);
+    if (doneReason !== undefined) reply.doneReason = doneReason;
+    if (result.tokens_evaluated !== undefined) reply.promptTokens = result.tokens_evaluated;
+    if (result.tokens_predicted !== undefined) reply.completionTokens = result.tokens_predicted;
+    if (result.truncated !== undefined) reply.inputTruncated = result.truncated;
+    return reply;
+  }
+
+  return {
+    spec,
+    info(signal) {
+      // Memoized per backend, but a failed read (server still loading, a cancelled call) is retried next time.
+      info ??= loadInfo(signal).catch((error: unknown) => {
+        info = undefined;
+        throw error;
+      });
+      return info;
+    },
+    complete,
+  };
+}
+
+function doneReasonOf(result: z.infer<typeof CompletionSchema>): string | undefined {
+  switch (result.stop_type) {
+    case "limit":
+      return "length";
+    case "eos":
+    case "word":
+      return "stop";
+    case undefined:
+      break;
+    default:
+      return result.stop_type;
+  }
+  if (result.stopped_limit) return "length";
+  if (result.stopped_eos || result.stopped_word) return "stop";
+  return undefined;
+}
+
+function normalizeUrl(url: string): string {
+  const trimmed = url.trim();
+  let parsed: URL;
+  try {
+    parsed = new URL(trimmed);
+  } catch {
+    throw new Error(`llamacpp: "${url}" is not a URL; give llama-server's address, e.g. llamacpp:http://127.0.0.1:8080`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new Error(`llamacpp: "${url}" is not an http(s) URL; give llama-server's address, e.g. llamacpp:http://127.0.0.1:8080`);
+  }
+  return trimmed.replace(/\/+$/, "");
+}
