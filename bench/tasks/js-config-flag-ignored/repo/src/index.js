@@ -1,0 +1,6 @@
+'use strict';
+
+const { buildSitemap } = require('./sitemap');
+const { resolveConfig } = require('./config');
+
+module.exports = { buildSitemap, resolveConfig };

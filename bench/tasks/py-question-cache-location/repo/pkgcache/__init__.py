@@ -1,0 +1,1 @@
+"""A download cache for build tools."""
