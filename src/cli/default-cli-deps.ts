@@ -1,5 +1,5 @@
 import { createModelBackend } from "../model/create-model-backend.js";
-import { createPlainRunner } from "../workspace/plain-runner.js";
+import { createCommandRunner } from "../workspace/create-command-runner.js";
 import type { CliDeps } from "./cli-deps.js";
 
 /** The real world: process streams, environment, signals. Only `src/cli.ts` calls this. */
@@ -10,10 +10,7 @@ export function defaultCliDeps(proc: NodeJS.Process): CliDeps {
     stdout: proc.stdout,
     stderr: proc.stderr,
     now: () => Date.now(),
-    createRunner: async ({ mode, env, warn }) => {
-      if (mode === "off") warn("LOCAL_AGENT_SANDBOX=off: the repository's tests run WITHOUT isolation");
-      return createPlainRunner({ env });
-    },
+    createRunner: ({ mode, env, warn }) => createCommandRunner({ mode, env, logger: { warn } }),
     createModel: (params) => createModelBackend(params),
     onInterrupt: (handler) => {
       proc.on("SIGINT", handler);

@@ -24,6 +24,8 @@ export interface Workspace {
   /** Tracked plus untracked-not-ignored files, sorted. */
   listFiles(): Promise<string[]>;
   readText(repoPath: string): Promise<FsResult<{ path: string; text: string }>>;
+  /** Whether a write to this path would be permitted (lexical + `canWrite`), without writing. */
+  checkWrite(repoPath: string): FsResult<{ path: string }>;
   writeText(repoPath: string, content: string): Promise<FsResult<{ path: string; created: boolean }>>;
   /** Forget cached listings (after a command ran in the checkout). */
   invalidate(): void;
@@ -59,13 +61,16 @@ export async function createWorkspace(params: {
   }
 
   /** Lexical check, then realpath of the target (or of its nearest existing ancestor). */
-  async function resolve(repoPath: string): Promise<FsResult<{ path: string; abs: string; exists: boolean }>> {
+  async function resolve(
+    repoPath: string,
+  ): Promise<FsResult<{ path: string; abs: string; exists: boolean; realPath: string | null }>> {
     const normalized = normalizeRepoPath(repoPath);
     if (!normalized.ok) return normalized;
     if (normalized.path === ".") return { ok: false, reason: "the path names the repository root, not a file" };
     const abs = path.join(root, normalized.path);
     let probe = abs;
     let exists = true;
+    let realPath: string | null = null;
     for (;;) {
       try {
         const real = await fs.realpath(probe);
@@ -75,15 +80,20 @@ export async function createWorkspace(params: {
             reason: `"${normalized.path}" resolves outside the repository (through a symlink); it cannot be used`,
           };
         }
+        if (exists) realPath = path.relative(root, real).split(path.sep).join("/");
         break;
       } catch {
+        // A dangling symlink has no realpath: refuse it here instead of failing (or following it) later.
+        if (await isSymlink(probe)) {
+          return { ok: false, reason: `"${normalized.path}" goes through a symlink whose target is missing; it cannot be used` };
+        }
         exists = false;
         const parent = path.dirname(probe);
         if (parent === probe) return { ok: false, reason: `"${normalized.path}" cannot be resolved` };
         probe = parent;
       }
     }
-    return { ok: true, path: normalized.path, abs, exists };
+    return { ok: true, path: normalized.path, abs, exists, realPath };
   }
 
   async function readText(repoPath: string): Promise<FsResult<{ path: string; text: string }>> {
@@ -93,7 +103,8 @@ export async function createWorkspace(params: {
     if (!resolved.exists) return { ok: false, reason: `"${resolved.path}" does not exist` };
     const stat = await fs.stat(resolved.abs);
     if (stat.isDirectory()) return { ok: false, reason: `"${resolved.path}" is a folder; use list_files to see its files` };
-    if (!files.includes(resolved.path)) {
+    // Both the name and what it points to: a tracked symlink to an ignored .env must not read it.
+    if (!files.includes(resolved.path) || (resolved.realPath !== null && !files.includes(resolved.realPath))) {
       return { ok: false, reason: `"${resolved.path}" is not a tracked file (ignored files such as build output or .env are not readable)` };
     }
     if (stat.size > MAX_FILE_BYTES) {
@@ -143,6 +154,13 @@ export async function createWorkspace(params: {
     return { ok: true, path: resolved.path, created: !resolved.exists };
   }
 
+  function checkWrite(repoPath: string): FsResult<{ path: string }> {
+    const normalized = normalizeRepoPath(repoPath);
+    if (!normalized.ok) return normalized;
+    const permitted = params.canWrite(normalized.path);
+    return permitted.ok ? { ok: true, path: normalized.path } : permitted;
+  }
+
   return {
     root,
     get version() {
@@ -153,11 +171,20 @@ export async function createWorkspace(params: {
     },
     listFiles,
     readText,
+    checkWrite,
     writeText,
     invalidate: () => {
       listing = null;
     },
   };
+}
+
+async function isSymlink(file: string): Promise<boolean> {
+  try {
+    return (await fs.lstat(file)).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import type { SimpleGitOptions } from "simple-git";
 
 /**
  * Settings every host-side git command runs with. Files the agent, the tests or the repository
@@ -11,6 +12,11 @@ export const HOST_GIT_CONFIG: readonly string[] = [
   "core.sshCommand=ssh",
   "core.pager=cat",
   "credential.interactive=never",
+  // Code in the sandbox can create a nested repository in the checkout, whose own config (a
+  // clean filter, a textconv) git would run when status/diff look inside submodules. -c settings
+  // reach those inner git processes, so this one keeps every host command out of them.
+  // (`git add -A` still looks inside already-staged nested repositories: stage explicit paths.)
+  "diff.ignoreSubmodules=all",
 ];
 
 /** Environment for host git: no prompts, no user/system config surprises beyond what we pass. */
@@ -51,4 +57,24 @@ export function runHostGit(params: {
       },
     );
   });
+}
+
+/**
+ * simple-git options that apply HOST_GIT_CONFIG. simple-git (3.36) refuses any `-c` setting of
+ * core.hooksPath, core.fsmonitor, core.sshCommand or core.pager unless unlocked, whatever the
+ * value: it cannot tell that ours switch those features off. It also refuses to run at all when
+ * its environment holds EDITOR, PAGER, GIT_SSH_COMMAND, GIT_CONFIG_COUNT and the like, so give
+ * it an explicit `.env(...)` without them.
+ */
+export function hostSimpleGitOptions(baseDir: string): Partial<SimpleGitOptions> {
+  return {
+    baseDir,
+    config: [...HOST_GIT_CONFIG],
+    unsafe: {
+      allowUnsafeHooksPath: true,
+      allowUnsafeFsMonitor: true,
+      allowUnsafeSshCommand: true,
+      allowUnsafePager: true,
+    },
+  };
 }

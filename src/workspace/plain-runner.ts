@@ -24,6 +24,16 @@ export function spawnCapped(params: {
   argv: string[];
   env: NodeJS.ProcessEnv;
   run: RunCommandParams;
+  /**
+   * Started once the child has a pid: may end the run early through `stop`, whose note is
+   * appended to the output. Returns a function that ends the watching.
+   */
+  watch?: (child: { pid: number; stop: (note: string) => void }) => () => void;
+  /**
+   * Called with the child's pid just before its process group is killed, while the child is
+   * still alive: kills what left the group (a sandbox's PID 1 runs in its own session).
+   */
+  beforeKill?: (pid: number) => void;
 }): Promise<CommandResult> {
   const { argv, env, run } = params;
   const [file, ...args] = argv;
@@ -36,8 +46,11 @@ export function spawnCapped(params: {
     let timedOut = false;
     let cancelled = false;
     let settled = false;
+    let stopNote: string | null = null;
     const killGroup = () => {
       if (child.pid === undefined) return;
+      // Only before the child is reaped: afterwards its pid may already belong to another process.
+      if (child.exitCode === null && child.signalCode === null) params.beforeKill?.(child.pid);
       try {
         process.kill(-child.pid, "SIGKILL");
       } catch {
@@ -54,6 +67,16 @@ export function spawnCapped(params: {
     };
     if (run.signal?.aborted) onAbort();
     else run.signal?.addEventListener("abort", onAbort, { once: true });
+    const unwatch =
+      params.watch && child.pid !== undefined
+        ? params.watch({
+            pid: child.pid,
+            stop: (note) => {
+              stopNote ??= note;
+              killGroup();
+            },
+          })
+        : undefined;
     child.stdout.on("data", (chunk: Buffer) => output.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => output.push(chunk));
     const finish = (exitCode: number | null, signal: string | null, spawnError?: Error) => {
@@ -61,10 +84,12 @@ export function spawnCapped(params: {
       settled = true;
       clearTimeout(timer);
       run.signal?.removeEventListener("abort", onAbort);
+      unwatch?.();
       // Descendants that detached from the pipes may still be alive: the group dies with us.
       killGroup();
       let text = output.text();
       if (spawnError) text += `${text ? "\n" : ""}failed to start ${file}: ${spawnError.message}`;
+      if (stopNote) text += `${text ? "\n" : ""}[${stopNote}]`;
       resolve({
         exitCode: spawnError ? 127 : exitCode,
         signal,
