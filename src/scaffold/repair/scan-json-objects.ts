@@ -12,6 +12,10 @@ export interface JsonCandidate {
 /**
  * Finds top-level `{…}` objects in free text, aware of strings (double- and single-quoted, since
  * small models emit Python dicts) and escapes. Prose around and between objects is skipped.
+ *
+ * A `{` counts only where an object could start (`{"`, `{'`, `{}`, `{key:`, after comments): a stray brace in
+ * prose ("the block `if (x) {` is wrong") would otherwise swallow the real call after it as one
+ * unclosed object.
  */
 export function scanJsonObjects(text: string): JsonCandidate[] {
   const found: JsonCandidate[] = [];
@@ -19,6 +23,10 @@ export function scanJsonObjects(text: string): JsonCandidate[] {
   while (i < text.length) {
     const start = text.indexOf("{", i);
     if (start < 0) break;
+    if (!opensObject(text, start)) {
+      i = start + 1;
+      continue;
+    }
     let depth = 0;
     let quote: string | null = null;
     let j = start;
@@ -50,6 +58,13 @@ export function scanJsonObjects(text: string): JsonCandidate[] {
     }
   }
   return found;
+}
+
+/** Whitespace, a literal `\n` (Qwen writes them between tokens) or comments, then a key or `}`. */
+const OBJECT_START = /^\{(?:\s|\\[nrt]|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:["'}]|[A-Za-z_$][\w$]*\s*:)/;
+
+function opensObject(text: string, at: number): boolean {
+  return OBJECT_START.test(text.slice(at, at + 300));
 }
 
 /** A single quote opens a string only where a JSON value or key could start (not in "don't"). */

@@ -1,5 +1,6 @@
-import { TOOL_CALL_SCHEMAS, TOOL_NAMES, toolArgNames, type ToolCall, type ToolName } from "../../agent/tool-schemas.js";
+import { isWriteTool, TOOL_CALL_SCHEMAS, TOOL_NAMES, toolArgNames, type ToolCall, type ToolName } from "../../agent/tool-schemas.js";
 import { exampleCall } from "../example-call.js";
+import { nearToolNames } from "./near-tool-names.js";
 
 /**
  * SWE-agent's error taxonomy, so each kind gets its own precise message (a vague error makes small
@@ -30,22 +31,24 @@ export type ValidatedCall = { ok: true; call: ToolCall } | { ok: false; error: R
 /** Validates a `{thought?, tool, args}` candidate against the tools offered in this task. */
 export function validateCall(candidate: unknown, tools: readonly ToolName[]): ValidatedCall {
   if (typeof candidate !== "object" || candidate === null || Array.isArray(candidate)) {
-    return fail("no_call", null, `Your reply must be one JSON object like ${exampleCall(tools[0] ?? "read_file")}.`);
+    return fail("no_call", null, `Your reply must be one JSON object like ${exampleCall(fallbackTool(tools))}.`);
   }
   const record = candidate as Record<string, unknown>;
   const toolValue = record.tool;
   if (typeof toolValue !== "string") {
-    return fail("no_call", null, `The JSON object needs a "tool" field naming one of: ${tools.join(", ")}. Example: ${exampleCall(tools[0] ?? "read_file")}`);
+    return fail("no_call", null, `The JSON object needs a "tool" field naming one of: ${tools.join(", ")}. Example: ${exampleCall(fallbackTool(tools))}`);
   }
   if (!(TOOL_NAMES as readonly string[]).includes(toolValue)) {
-    return fail("unknown_tool", toolValue, `"${toolValue}" is not a tool. The tools are: ${tools.join(", ")}.`);
+    return fail("unknown_tool", toolValue, unknownToolMessage(toolValue, tools));
   }
   const tool = toolValue as ToolName;
   if (!tools.includes(tool)) {
+    const readOnly = !tools.some((t) => t === "edit_file" || t === "write_file");
+    const hint = readOnly && isWriteTool(tool) ? " This task is a question: files are not changed; read what you need, then call answer." : "";
     return fail(
       "tool_not_available",
       tool,
-      `${tool} is not available for this task. Available tools: ${tools.join(", ")}.`,
+      `${tool} is not available for this task.${hint} Available tools: ${tools.join(", ")}. Example: ${exampleCall(fallbackTool(tools))}`,
     );
   }
   const parsed = TOOL_CALL_SCHEMAS[tool].safeParse(candidate);
@@ -60,11 +63,12 @@ export function validateCall(candidate: unknown, tools: readonly ToolName[]): Va
   }
   const given = args as Record<string, unknown>;
   const missing = spec.filter((arg) => arg.required && given[arg.name] === undefined).map((arg) => arg.name);
+  const unknown = Object.keys(given).filter((key) => !spec.some((arg) => arg.name === key));
   if (missing.length > 0) {
     const sent = Object.keys(given).length > 0 ? ` You sent: ${Object.keys(given).join(", ")}.` : "";
-    return fail("missing_arg", tool, `${tool} needs ${missing.map((m) => `"${m}"`).join(" and ")}.${sent} It takes: ${signature}. Example: ${example}`);
+    const extra = unknown.length > 0 ? ` It does not take ${unknown.map((u) => `"${u}"`).join(", ")}.` : "";
+    return fail("missing_arg", tool, `${tool} needs ${missing.map((m) => `"${m}"`).join(" and ")}.${sent}${extra} It takes: ${signature}. Example: ${example}`);
   }
-  const unknown = Object.keys(given).filter((key) => !spec.some((arg) => arg.name === key));
   if (unknown.length > 0) {
     return fail("unexpected_arg", tool, `${tool} does not take ${unknown.map((u) => `"${u}"`).join(", ")}. It takes: ${signature}. Example: ${example}`);
   }
@@ -76,6 +80,29 @@ export function validateCall(candidate: unknown, tools: readonly ToolName[]): Va
   const where = issue ? issue.path.filter((p) => p !== "args").join(".") : "";
   const problem = issue ? issue.message : "invalid";
   return fail("wrong_type", tool, `${tool}: "${where || "args"}" is invalid (${problem}). It takes: ${signature}. Example: ${example}`);
+}
+
+function unknownToolMessage(name: string, tools: readonly ToolName[]): string {
+  const squashed = name.trim().replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().replace(/[\s.-]+/g, "_");
+  const near = nearToolNames(squashed, tools);
+  const parts = [`"${name}" is not a tool.`];
+  // Two near names are never guessed between: the model has to say which one it meant.
+  if (near.length > 1) parts.push(`Did you mean ${near.join(" or ")}?`);
+  // Models trained on OpenHands/SWE-agent trajectories reach for a shell first; say there is none.
+  if (/(?:^|_)(?:bash|shell|terminal|command|exec|execute|cmd|python|run)(?:_|$)/.test(squashed)) {
+    parts.push(
+      tools.includes("run_tests")
+        ? "There is no shell: run the test suite with run_tests, and inspect code with search, read_file and list_files."
+        : "There is no shell: inspect code with search, read_file and list_files.",
+    );
+  }
+  parts.push(`The tools are: ${tools.join(", ")}. Example: ${exampleCall(near[0] ?? fallbackTool(tools))}`);
+  return parts.join(" ");
+}
+
+/** The tool used in generic examples: read_file when offered (every task has it), else the first tool. */
+function fallbackTool(tools: readonly ToolName[]): ToolName {
+  return tools.includes("read_file") ? "read_file" : (tools[0] ?? "read_file");
 }
 
 function fail(code: ReplyErrorCode, tool: string | null, message: string): ValidatedCall {
