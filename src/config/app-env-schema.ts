@@ -1,0 +1,248 @@
+import { createPrivateKey } from "node:crypto";
+import { z } from "zod";
+import { DEFAULT_OLLAMA_HOST, normalizeOllamaHost } from "../model/ollama/normalize-ollama-host.js";
+import { canonicalModelSpec } from "./canonical-model-spec.js";
+
+/**
+ * The app's whole environment (DESIGN §3 "App environment"), validated once at start. Probot's
+ * own variables keep Probot's names so one `.env` serves both. Every message says what is
+ * expected; `readAppEnv` prefixes it with the variable and the value it got (secrets hidden).
+ * A blank value counts as unset, as `.env` files and compose files often write `NAME=`.
+ */
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export const SANDBOX_MODES = ["bwrap", "off"] as const;
+
+/** Variables whose values never appear in messages or logs. */
+export const SECRET_ENV_VARS: ReadonlySet<string> = new Set(["WEBHOOK_SECRET", "PRIVATE_KEY"]);
+
+/** The Probot default that signs nothing: with it anyone can forge webhooks (security_anchors 5.1). */
+const PROBOT_PLACEHOLDER_SECRET = "development";
+const MODEL_FORMS = "ollama:<tag>, llamacpp:<url>, replay:<file.jsonl> or sim:<profile>";
+
+const blankIsUnset = (value: unknown): unknown => (typeof value === "string" && value.trim() === "" ? undefined : value);
+
+/** A variable that must be set, with the message shown when it is not. */
+function required(missing: string) {
+  return z.preprocess(blankIsUnset, z.string({ error: missing }));
+}
+
+function optional() {
+  return z.preprocess(blankIsUnset, z.string().optional());
+}
+
+/** A whole number in a range, with a default. */
+function wholeNumber(params: { min: number; max: number; fallback: number; meaning: string }) {
+  const expected = `expected a whole number from ${params.min} to ${params.max} (${params.meaning}); the default is ${params.fallback}`;
+  return optional().transform((raw, ctx) => {
+    if (raw === undefined) return params.fallback;
+    const text = raw.trim();
+    const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < params.min || value > params.max) {
+      ctx.addIssue({ code: "custom", message: expected });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+function oneOf<const T extends readonly string[]>(values: T, fallback: T[number], meaning: string) {
+  return optional().transform((raw, ctx): T[number] => {
+    if (raw === undefined) return fallback;
+    const value = values.find((candidate) => candidate === raw.trim().toLowerCase());
+    if (value === undefined) {
+      ctx.addIssue({ code: "custom", message: `expected ${meaning}` });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+/**
+ * Probot's reading of PRIVATE_KEY (@probot/get-private-key): base64 of the .pem is decoded,
+ * literal `\n` become newlines, a key pasted on one line is re-wrapped. Then node:crypto must
+ * accept it, so a truncated paste fails at start instead of at the first token request.
+ */
+function normalizePrivateKey(raw: string): { ok: true; pem: string } | { ok: false; message: string } {
+  let key = raw.trim();
+  if (Buffer.from(key, "base64").toString("base64") === key) key = Buffer.from(key, "base64").toString("utf8");
+  key = key.replace(/\\n/g, "\n");
+  const markers = /-----BEGIN ((?:RSA )?PRIVATE KEY)-----([\s\S]*?)-----END \1-----/.exec(key);
+  if (!markers) {
+    return {
+      ok: false,
+      message:
+        "expected the contents of the .pem file from the GitHub App settings (-----BEGIN RSA PRIVATE KEY----- …), " +
+        "with real newlines, literal \\n or base64-encoded; or set PRIVATE_KEY_PATH to the file instead",
+    };
+  }
+  const [, kind = "", body = ""] = markers;
+  const pem = `-----BEGIN ${kind}-----\n${body.trim().replace(/\s+/g, "\n")}\n-----END ${kind}-----\n`;
+  try {
+    createPrivateKey(pem);
+  } catch (error) {
+    return {
+      ok: false,
+      message: `the PEM block does not parse as a private key (${error instanceof Error ? error.message : String(error)}); copy the whole .pem file again, or set PRIVATE_KEY_PATH instead`,
+    };
+  }
+  return { ok: true, pem };
+}
+
+export const AppEnvSchema = z
+  .object({
+    /** The GitHub App's numeric ID (app settings page, "App ID"). */
+    APP_ID: required("expected the numeric App ID from the GitHub App's settings page, e.g. APP_ID=123456").transform((raw, ctx) => {
+      const text = raw.trim();
+      if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(Number(text))) {
+        ctx.addIssue({ code: "custom", message: "expected the numeric App ID from the GitHub App's settings page, e.g. APP_ID=123456" });
+        return z.NEVER;
+      }
+      return Number(text);
+    }),
+    /** The app's private key itself (PEM; literal `\n` and base64 accepted, as Probot does). Wins over PRIVATE_KEY_PATH. */
+    PRIVATE_KEY: optional().transform((raw, ctx) => {
+      if (raw === undefined) return undefined;
+      const key = normalizePrivateKey(raw);
+      if (!key.ok) {
+        ctx.addIssue({ code: "custom", message: key.message });
+        return z.NEVER;
+      }
+      return key.pem;
+    }),
+    /** Path to the app's private key file (.pem); read by the app at start. */
+    PRIVATE_KEY_PATH: optional().transform((raw) => raw?.trim()),
+    /** The webhook secret set in the GitHub App settings; every delivery's signature is checked against it. */
+    WEBHOOK_SECRET: required(
+      `expected the webhook secret entered in the GitHub App settings (generate one with \`openssl rand -hex 32\`); without it Probot would accept events signed with the public secret "${PROBOT_PLACEHOLDER_SECRET}"`,
+    ).refine((secret) => secret !== PROBOT_PLACEHOLDER_SECRET, {
+      message: `this is Probot's public placeholder "${PROBOT_PLACEHOLDER_SECRET}", so anyone could forge webhooks; generate a real secret (\`openssl rand -hex 32\`) and set it here and in the GitHub App settings`,
+    }),
+    /** A smee.io channel that forwards webhooks to a machine GitHub cannot reach (development). */
+    WEBHOOK_PROXY_URL: optional().transform((raw, ctx) => {
+      if (raw === undefined) return null;
+      if (!isHttpUrl(raw.trim())) {
+        ctx.addIssue({ code: "custom", message: "expected an http(s) URL of a webhook proxy channel, e.g. https://smee.io/AbC123" });
+        return z.NEVER;
+      }
+      return raw.trim();
+    }),
+    /** The model every job uses unless the repo config picks an allowlisted one. */
+    LOCAL_AGENT_MODEL: required(`expected the model to run, one of ${MODEL_FORMS}, e.g. LOCAL_AGENT_MODEL=ollama:qwen2.5-coder:7b`).transform(
+      (raw, ctx) => {
+        const spec = canonicalModelSpec(raw);
+        if (!spec.ok) {
+          ctx.addIssue({ code: "custom", message: spec.message });
+          return z.NEVER;
+        }
+        return spec.spec;
+      },
+    ),
+    /** Where Ollama listens (Ollama's own variable and syntax); default http://127.0.0.1:11434. */
+    OLLAMA_HOST: optional().transform((raw, ctx) => {
+      const host = normalizeOllamaHost(raw);
+      if (!isHttpUrl(host)) {
+        ctx.addIssue({ code: "custom", message: "expected where Ollama listens, e.g. 127.0.0.1:11434 or http://gpu-box:11434" });
+        return z.NEVER;
+      }
+      return host;
+    }),
+    /** Folder for the job database and workspaces. */
+    LOCAL_AGENT_DATA_DIR: optional().transform((raw) => raw?.trim() ?? "./data"),
+    /** The issue label that starts a job (GitHub labels are at most 50 characters). */
+    LOCAL_AGENT_LABEL: optional().transform((raw, ctx) => {
+      const label = raw?.trim() ?? "local-agent";
+      if (label.length > 50) {
+        ctx.addIssue({ code: "custom", message: "expected a GitHub label name of at most 50 characters; the default is local-agent" });
+        return z.NEVER;
+      }
+      return label;
+    }),
+    /** How many jobs run on the GPU at once. */
+    LOCAL_AGENT_GPU_SLOTS: wholeNumber({ min: 1, max: 64, fallback: 1, meaning: "how many jobs share the GPU at once" }),
+    /** How repo tests run: under bubblewrap, or on the host when explicitly turned off. */
+    LOCAL_AGENT_SANDBOX: oneOf(
+      SANDBOX_MODES,
+      "bwrap",
+      `"bwrap" (the default: tests run under bubblewrap, no network) or "off" (tests run on this machine unsandboxed: trusted repositories only)`,
+    ),
+    /** Comma-separated model specs a repository's `.github/local-agent.yml` may choose. */
+    LOCAL_AGENT_MODEL_ALLOWLIST: optional().transform((raw, ctx) => {
+      const specs: string[] = [];
+      for (const [index, entry] of (raw ?? "").split(",").map((part) => part.trim()).entries()) {
+        if (entry === "") continue;
+        const spec = canonicalModelSpec(entry);
+        if (!spec.ok) {
+          ctx.addIssue({ code: "custom", message: `entry ${index + 1} ("${entry}"): ${spec.message}; expected comma-separated model specs` });
+          continue;
+        }
+        if (!specs.includes(spec.spec)) specs.push(spec.spec);
+      }
+      return specs;
+    }),
+    /** The default turn limit of a run. */
+    LOCAL_AGENT_MAX_TURNS: wholeNumber({ min: 1, max: 200, fallback: 40, meaning: "model turns per run" }),
+    /** The wall-clock limit of a whole run, in minutes. */
+    LOCAL_AGENT_TIMEOUT_MINUTES: wholeNumber({ min: 1, max: 24 * 60, fallback: 20, meaning: "minutes a run may take" }),
+    /** The limit of one test command, in minutes. */
+    LOCAL_AGENT_TEST_TIMEOUT_MINUTES: wholeNumber({ min: 1, max: 24 * 60, fallback: 10, meaning: "minutes one test run may take" }),
+    /** pino log level. */
+    LOG_LEVEL: oneOf(LOG_LEVELS, "info", `one of ${LOG_LEVELS.join(", ")}; the default is info`),
+  })
+  .superRefine((env, ctx) => {
+    if (env.PRIVATE_KEY === undefined && env.PRIVATE_KEY_PATH === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message:
+          "PRIVATE_KEY and PRIVATE_KEY_PATH are both unset: set PRIVATE_KEY_PATH to the .pem file downloaded from the GitHub App settings, or PRIVATE_KEY to its contents",
+      });
+    }
+    // Run even when other variables are bad, so every problem is reported in one go.
+  }, { when: () => true })
+  .transform((env) => ({
+    /** GitHub App ID. */
+    appId: env.APP_ID,
+    /** The private key as text (from PRIVATE_KEY), or the file to read it from (PRIVATE_KEY_PATH). */
+    privateKey:
+      env.PRIVATE_KEY !== undefined
+        ? ({ source: "env", pem: env.PRIVATE_KEY } as const)
+        : ({ source: "file", path: env.PRIVATE_KEY_PATH ?? "" } as const),
+    /** Webhook secret (never log it). */
+    webhookSecret: env.WEBHOOK_SECRET,
+    /** smee.io channel, or null. */
+    webhookProxyUrl: env.WEBHOOK_PROXY_URL,
+    /** Canonical model spec (`ollama:<tag>`…). */
+    model: env.LOCAL_AGENT_MODEL,
+    /** Normalized Ollama base URL. */
+    ollamaHost: env.OLLAMA_HOST ?? DEFAULT_OLLAMA_HOST,
+    /** Data folder, as given (relative paths are relative to the working directory). */
+    dataDir: env.LOCAL_AGENT_DATA_DIR,
+    /** The trigger label. */
+    label: env.LOCAL_AGENT_LABEL,
+    /** GPU slots (bottleneck maxConcurrent). */
+    gpuSlots: env.LOCAL_AGENT_GPU_SLOTS,
+    /** Test sandbox. */
+    sandbox: env.LOCAL_AGENT_SANDBOX,
+    /** Canonical model specs repos may choose. */
+    modelAllowlist: env.LOCAL_AGENT_MODEL_ALLOWLIST,
+    /** Default max turns. */
+    maxTurns: env.LOCAL_AGENT_MAX_TURNS,
+    /** Run time limit, minutes. */
+    timeoutMinutes: env.LOCAL_AGENT_TIMEOUT_MINUTES,
+    /** Test command time limit, minutes. */
+    testTimeoutMinutes: env.LOCAL_AGENT_TEST_TIMEOUT_MINUTES,
+    /** pino level. */
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type AppConfig = z.output<typeof AppEnvSchema>;
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
