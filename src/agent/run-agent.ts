@@ -7,6 +7,7 @@ import { buildPrompt } from "../scaffold/context/build-prompt.js";
 import { createTokenEstimator } from "../scaffold/context/create-token-estimator.js";
 import { planCompaction } from "../scaffold/context/plan-compaction.js";
 import { canonicalJson, detectLoop, type CallRecord } from "../scaffold/detect-loop.js";
+import { isStopReply } from "../scaffold/is-stop-reply.js";
 import { queryToolCall, type QueryResult } from "../scaffold/query-tool-call.js";
 import { toolCallGbnf } from "../scaffold/tool-call-gbnf.js";
 import { createAllowedMatcher } from "../task/allowed-files.js";
@@ -97,8 +98,8 @@ export interface RunAgentParams {
   random?: () => number;
   /** Called after each turn (progress in logs and check runs). */
   onTurn?: (turn: TurnRecord) => void;
-  /** Called after a passing test run (the app commits a checkpoint). */
-  onGreen?: () => Promise<void>;
+  /** Called after a passing test run with the files written so far (the app commits a checkpoint). */
+  onGreen?: (written: readonly string[]) => Promise<void>;
 }
 
 const realClock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
@@ -217,7 +218,7 @@ export async function runAgent(params: RunAgentParams): Promise<AgentResult> {
       classifyFailure({
         agentTurn: agentTurns, rawInvalid: !result.rawValid, errorCode: result.firstError?.code ?? null, hadValidCall: hadValid,
         truncation: result.truncation || pending.includes("truncation_detected"), loop: signals.loop ?? false, wrongFile: signals.wrongFile ?? false,
-        prematureStop: (signals.prematureStop ?? false) || (result.firstError?.code === "no_call" && !result.raw.includes("{")),
+        prematureStop: (signals.prematureStop ?? false) || (result.firstError?.code === "no_call" && isStopReply(result.raw, tools)),
       });
 
     if (result.kind !== "call") {
@@ -229,7 +230,7 @@ export async function runAgent(params: RunAgentParams): Promise<AgentResult> {
         push({ type: "invalid", turn: turn(), raw: result.raw, feedback: "The conversation no longer fits the context window." });
         return done("context_overflow", `${error}: the conversation outgrew num_ctx=${params.modelInfo.numCtx ?? "?"}; enable the context layer or raise the context window`);
       }
-      const empty = result.error.code === "empty" || (result.error.code === "no_call" && !result.raw.includes("{"));
+      const empty = result.error.code === "empty" || (result.error.code === "no_call" && isStopReply(result.raw, tools));
       if (layers.has("retry")) {
         if (recoveryUsed) {
           push({ type: "invalid", turn: turn(), raw: result.raw, feedback: result.error.message });
@@ -304,7 +305,7 @@ export async function runAgent(params: RunAgentParams): Promise<AgentResult> {
     if (observation.tests) {
       lastTests = observation.tests;
       testedVersion = workspace.version;
-      if (observation.tests.summary.passed) await params.onGreen?.();
+      if (observation.tests.summary.passed) await params.onGreen?.(workspace.written);
     }
   }
 }

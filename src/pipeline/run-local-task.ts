@@ -32,7 +32,7 @@ export interface RunLocalTaskParams {
   clock?: { now(): number; sleep(ms: number): Promise<void> };
   random?: () => number;
   onTurn?: (turn: TurnRecord) => void;
-  onGreen?: () => Promise<void>;
+  onGreen?: (written: readonly string[]) => Promise<void>;
   /** Already read model info (saves a second `/api/show`). */
   modelInfo?: ModelInfo;
 }

@@ -12,7 +12,10 @@ const OUTCOME_MARK: Record<Report["outcome"], string> = {
  * requests, where the summary is what a reviewer reads first). Model-written text is escaped so
  * it cannot break the tables, ping people or inject HTML.
  */
-export function renderMarkdown(report: Report, options: { collapsible?: boolean; heading?: string } = {}): string {
+export function renderMarkdown(
+  report: Report,
+  options: { collapsible?: boolean; heading?: string; include?: "all" | "summary" | "turns" } = {},
+): string {
   const t = report.totals;
   const m = report.model;
   const modelParts = [
@@ -60,6 +63,9 @@ export function renderMarkdown(report: Report, options: { collapsible?: boolean;
         `| ${turn.n} | ${turn.kind} | ${turn.tool ? `\`${cell(turn.tool)}\`` : "—"} | ${turn.raw_valid ? "✓" : "✗"} | ${turn.valid ? "✓" : "✗"} | ${turn.interventions.join(", ") || ""} | ${turn.failure_mode ?? ""} | ${turn.prompt_tokens} / ${turn.completion_tokens} | ${duration(turn.latency_ms)} | ${cell(turn.error ?? turn.note ?? "")} |`,
     ),
   ];
+  const include = options.include ?? "all";
+  if (include === "turns") return `${[`#### Turns (${report.turns.length})`, "", ...table].join("\n")}\n`;
+  if (include === "summary") return `${lines.join("\n")}\n`;
   if (options.collapsible) {
     lines.push("", `<details><summary>Per-turn report (${report.turns.length} turns)</summary>`, "", ...table, "", "</details>");
   } else {

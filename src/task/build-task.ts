@@ -1,6 +1,7 @@
 import { validateAllowedPattern } from "./allowed-files.js";
 import { classifyTask, type TaskKind } from "./classify-task.js";
 import { parseIssueText, type RefusedPattern } from "./parse-issue-text.js";
+import { sanitizeIssueText } from "./sanitize-issue-text.js";
 
 export interface Task {
   kind: TaskKind;
@@ -92,7 +93,7 @@ export function buildTask(params: {
       body: parts.body,
       allowed: classified.kind === "question" ? [] : allowed,
       kindReason: classified.reason,
-      instructions: params.instructions?.trim() ? params.instructions.trim() : null,
+      instructions: params.instructions && sanitizeIssueText(params.instructions).trim() ? sanitizeIssueText(params.instructions).trim() : null,
     },
   };
 }

@@ -1,0 +1,26 @@
+import type { AppConfig } from "../config/app-env-schema.js";
+import type { JobStore } from "../jobs/open-job-store.js";
+import type { ModelBackend } from "../model/types.js";
+import type { CommandRunner } from "../workspace/command-runner.js";
+
+/** Everything the app touches besides GitHub (which Probot hands it), injected for tests. */
+export interface AppDeps {
+  config: AppConfig;
+  /** The durable job store (opened by the caller, so tests can look inside). */
+  store: JobStore;
+  /** Host environment, for git and toolchain discovery; never passed to the repository's code. */
+  env: NodeJS.ProcessEnv;
+  /** The runner for the repository's commands (bwrap unless the operator turned it off). */
+  createRunner(): Promise<CommandRunner>;
+  /** A model backend for a spec; live backends record their replies to `recordFile`. */
+  createModel(params: { spec: string; recordFile: string | null }): ModelBackend;
+  now(): Date;
+  /** One folder per job is cloned here and removed when the job ends. */
+  workspacesDir: string;
+  /** Reports and transcripts of finished jobs are kept here. */
+  reportsDir: string;
+  /** fetch for the few requests made outside Probot's Octokit (token revocation). */
+  fetch?: typeof fetch;
+  /** Attempts a job gets across crashes. */
+  maxAttempts?: number;
+}

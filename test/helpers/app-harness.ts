@@ -1,0 +1,141 @@
+import { generateKeyPairSync } from "node:crypto";
+import fs from "node:fs/promises";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import nock from "nock";
+import pino from "pino";
+import { Probot, ProbotOctokit } from "probot";
+import { buildApp, type AppHandle } from "../../src/app/build-app.js";
+import type { AppDeps } from "../../src/app/app-deps.js";
+import { readAppEnv } from "../../src/config/read-app-env.js";
+import { openJobStore } from "../../src/jobs/open-job-store.js";
+import type { ModelBackend, ModelRequest } from "../../src/model/types.js";
+import { createCommandRunner } from "../../src/workspace/create-command-runner.js";
+import { checkAgainstOpenApi, recordRequests, type RecordedRequest } from "./openapi-check.js";
+import { scriptedModel, type ScriptStep } from "./scripted-model.js";
+
+const require = createRequire(import.meta.url);
+type Example = { name: string; examples: Record<string, unknown>[] };
+const EXAMPLES = require("@octokit/webhooks-examples/api.github.com/index.json") as Example[];
+
+/** A real payload from @octokit/webhooks-examples, adjusted with `patch` (deep-merged). */
+export function examplePayload(event: "issues" | "issue_comment", action: string, patch: Record<string, unknown>): Record<string, unknown> {
+  const example = EXAMPLES.find((e) => e.name === event)?.examples.find((x) => x.action === action);
+  if (!example) throw new Error(`no ${event}.${action} example`);
+  return merge(structuredClone(example), patch);
+}
+
+function merge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(patch)) {
+    const current = base[key];
+    if (value && typeof value === "object" && !Array.isArray(value) && current && typeof current === "object" && !Array.isArray(current)) {
+      base[key] = merge(current as Record<string, unknown>, value as Record<string, unknown>);
+    } else {
+      base[key] = value;
+    }
+  }
+  return base;
+}
+
+let key: string | null = null;
+function privateKey(): string {
+  key ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  return key;
+}
+
+export interface Harness {
+  probot: Probot;
+  handle: AppHandle;
+  deps: AppDeps;
+  requests: RecordedRequest[];
+  modelRequests: ModelRequest[];
+  logs: () => string;
+  dataDir: string;
+  /** Delivers a webhook the way GitHub would (Probot verifies nothing here: receive() is post-verification). */
+  deliver(params: { id: string; name: "issues" | "issue_comment"; payload: Record<string, unknown> }): Promise<void>;
+  /** Waits until no job is pending, queued or running. */
+  settle(): Promise<void>;
+  /** Every GitHub request the app made, checked against GitHub's OpenAPI description. */
+  openApiProblems(): string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The real Probot app with a real job store, real sandbox and real git, GitHub mocked at the
+ * HTTP layer (nock) and the model scripted. Retry/throttle off, as Probot's testing docs advise.
+ */
+export async function startHarness(params: {
+  script: ScriptStep[] | (() => ModelBackend);
+  env?: Record<string, string>;
+  dataDir?: string;
+  maxAttempts?: number;
+}): Promise<Harness> {
+  const dataDir = params.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), "la-app-")));
+  let logText = "";
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logText += chunk.toString();
+      done();
+    },
+  });
+  const log = pino({ level: "debug" }, sink);
+  const requests: RecordedRequest[] = [];
+  const Octokit = ProbotOctokit.plugin(recordRequests(requests)).defaults({ retry: { enabled: false }, throttle: { enabled: false } });
+  const probot = new Probot({ appId: 1, privateKey: privateKey(), Octokit, log });
+  const env = readAppEnv({
+    APP_ID: "1",
+    PRIVATE_KEY: privateKey(),
+    WEBHOOK_SECRET: "test-webhook-secret-123",
+    LOCAL_AGENT_MODEL: "ollama:qwen2.5-coder:7b",
+    LOCAL_AGENT_DATA_DIR: dataDir,
+    LOCAL_AGENT_SANDBOX: "bwrap",
+    ...params.env,
+  });
+  if (!env.ok) throw new Error(env.errors.join("\n"));
+  const modelRequests: ModelRequest[] = [];
+  const store = openJobStore({ file: path.join(dataDir, "jobs.sqlite"), now: () => new Date() });
+  const deps: AppDeps = {
+    config: env.config,
+    store,
+    env: { ...process.env, HOME: dataDir },
+    createRunner: () => createCommandRunner({ mode: "bwrap", env: process.env }),
+    createModel: () => {
+      const inner = typeof params.script === "function" ? params.script() : scriptedModel(params.script);
+      return {
+        spec: inner.spec,
+        info: (signal) => inner.info(signal),
+        complete: (request) => {
+          modelRequests.push(request);
+          return inner.complete(request);
+        },
+      };
+    },
+    now: () => new Date(),
+    workspacesDir: path.join(dataDir, "workspaces"),
+    reportsDir: path.join(dataDir, "reports"),
+    maxAttempts: params.maxAttempts,
+  };
+  const { app, handle } = buildApp(deps);
+  await probot.load(app);
+  await handle.ready;
+  return {
+    probot,
+    handle,
+    deps,
+    requests,
+    modelRequests,
+    logs: () => logText,
+    dataDir,
+    deliver: ({ id, name, payload }) => probot.receive({ id, name, payload } as Parameters<Probot["receive"]>[0]),
+    settle: () => handle.scheduler().drain(),
+    openApiProblems: () => requests.flatMap((request) => checkAgainstOpenApi(request)),
+    close: async () => {
+      await handle.scheduler().stop();
+      store.close();
+      nock.cleanAll();
+      if (!params.dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

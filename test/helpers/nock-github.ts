@@ -1,0 +1,157 @@
+import nock from "nock";
+
+/** nock 15 calls reply functions with the fetch `Request` (a 2-argument function means callback style). */
+async function bodyOf(request: Request): Promise<Record<string, unknown>> {
+  const text = await request.text();
+  if (text === "") return {};
+  const value: unknown = JSON.parse(text);
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+function pathOf(request: Request): string {
+  return new URL(request.url).pathname;
+}
+
+/**
+ * Named nock helpers for the GitHub REST calls the app makes (release-drafter style). Each
+ * returns its scope so a test can assert `isDone()`; body matchers record what was sent.
+ */
+export const API = "https://api.github.com";
+
+export interface Sent {
+  comments: { number: number; body: string }[];
+  pulls: { title: string; head: string; base: string; body: string; draft: boolean }[];
+  checkRuns: { id: number; body: Record<string, unknown> }[];
+  reactions: { path: string; content: string }[];
+  tokens: { body: Record<string, unknown> }[];
+  revoked: string[];
+}
+
+export function newSent(): Sent {
+  return { comments: [], pulls: [], checkRuns: [], reactions: [], tokens: [], revoked: [] };
+}
+
+/** Probot's own installation token (no body) and the app's per-job scoped tokens (with a body). */
+export function nockInstallationTokens(params: { installationId: number; jobToken: string; sent: Sent }) {
+  return nock(API)
+    .persist()
+    .post(`/app/installations/${params.installationId}/access_tokens`)
+    .reply(201, async (request: Request) => {
+      const record = await bodyOf(request);
+      params.sent.tokens.push({ body: record });
+      const scoped = Array.isArray(record.repositories);
+      return {
+        token: scoped ? params.jobToken : "ghs_probotInstallationToken000000000000000",
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        permissions: { contents: "write", issues: "write", pull_requests: "write", checks: "write", metadata: "read" },
+      };
+    });
+}
+
+export function nockRevoke(params: { sent: Sent }) {
+  return nock(API)
+    .persist()
+    .delete("/installation/token")
+    .reply(204, (request: Request) => {
+      params.sent.revoked.push(request.headers.get("authorization") ?? "");
+      return "";
+    });
+}
+
+export function nockPermission(params: { repo: string; user: string; permission: string; roleName?: string; status?: number }) {
+  const scope = nock(API).persist().get(`/repos/${params.repo}/collaborators/${params.user}/permission`);
+  if (params.status && params.status !== 200) return scope.reply(params.status, { message: "Not Found" });
+  return scope.reply(200, { permission: params.permission, role_name: params.roleName ?? params.permission, user: { login: params.user } });
+}
+
+export function nockRepoConfig(params: { repo: string; branch: string; yaml: string | null }) {
+  const scope = nock(API).persist().get(`/repos/${params.repo}/contents/.github%2Flocal-agent.yml`).query({ ref: params.branch });
+  if (params.yaml === null) return scope.reply(404, { message: "Not Found" });
+  return scope.reply(200, {
+    type: "file",
+    encoding: "base64",
+    name: "local-agent.yml",
+    path: ".github/local-agent.yml",
+    content: Buffer.from(params.yaml).toString("base64"),
+  });
+}
+
+export function nockBranch(params: { repo: string; branch: string; sha: string }) {
+  return nock(API)
+    .persist()
+    .get(`/repos/${params.repo}/git/ref/heads%2F${params.branch}`)
+    .reply(200, { ref: `refs/heads/${params.branch}`, object: { sha: params.sha, type: "commit" } });
+}
+
+export function nockPullRequest(params: { repo: string; number: number; headRef: string; headSha: string; headRepo: string; baseRef: string; title: string; body: string }) {
+  return nock(API)
+    .persist()
+    .get(`/repos/${params.repo}/pulls/${params.number}`)
+    .reply(200, {
+      number: params.number,
+      state: "open",
+      title: params.title,
+      body: params.body,
+      head: { ref: params.headRef, sha: params.headSha, repo: { full_name: params.headRepo } },
+      base: { ref: params.baseRef, sha: "0".repeat(40), repo: { full_name: params.repo } },
+    });
+}
+
+export function nockReactions(params: { repo: string; sent: Sent }) {
+  return nock(API)
+    .persist()
+    .post(new RegExp(`^/repos/${params.repo}/issues/(comments/)?\\d+/reactions$`))
+    .reply(201, async (request: Request) => {
+      const body = await bodyOf(request);
+      params.sent.reactions.push({ path: pathOf(request), content: String(body.content) });
+      return { id: 1, content: body.content };
+    });
+}
+
+export function nockCheckRuns(params: { repo: string; sent: Sent; id?: number }) {
+  const id = params.id ?? 4242;
+  return nock(API)
+    .persist()
+    .post(`/repos/${params.repo}/check-runs`)
+    .reply(201, async (request: Request) => {
+      params.sent.checkRuns.push({ id, body: await bodyOf(request) });
+      return { id, status: "queued" };
+    })
+    .patch(new RegExp(`^/repos/${params.repo}/check-runs/\\d+$`))
+    .reply(200, async (request: Request) => {
+      const id = Number(pathOf(request).split("/").pop());
+      params.sent.checkRuns.push({ id, body: await bodyOf(request) });
+      return { id };
+    });
+}
+
+export function nockComments(params: { repo: string; sent: Sent }) {
+  return nock(API)
+    .persist()
+    .post(new RegExp(`^/repos/${params.repo}/issues/\\d+/comments$`))
+    .reply(201, async (request: Request) => {
+      const body = await bodyOf(request);
+      params.sent.comments.push({ number: Number(pathOf(request).split("/")[5]), body: String(body.body) });
+      return { id: 9000 + params.sent.comments.length };
+    });
+}
+
+export function nockCreatePull(params: { repo: string; sent: Sent; number?: number }) {
+  return nock(API)
+    .persist()
+    .post(`/repos/${params.repo}/pulls`)
+    .reply(201, async (request: Request) => {
+      params.sent.pulls.push((await bodyOf(request)) as unknown as Sent["pulls"][number]);
+      const number = params.number ?? 77;
+      return { number, html_url: `https://github.com/${params.repo}/pull/${number}` };
+    });
+}
+
+export function nockBotIdentity() {
+  return nock(API)
+    .persist()
+    .get("/app")
+    .reply(200, { id: 1, slug: "local-agent", name: "local-agent" })
+    .get("/users/local-agent%5Bbot%5D")
+    .reply(200, { login: "local-agent[bot]", id: 555, type: "Bot" });
+}
