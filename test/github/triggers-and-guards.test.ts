@@ -1,0 +1,96 @@
+import nock from "nock";
+import { afterEach, describe, expect, it } from "vitest";
+import { Octokit } from "@octokit/rest";
+import { authorizeActor, type PermissionClient } from "../../src/github/authorize-actor.js";
+import { parseTrigger } from "../../src/github/parse-trigger.js";
+import { redactSecrets } from "../../src/github/redact-secrets.js";
+import { examplePayload } from "../helpers/app-harness.js";
+
+const LABEL = "local-agent";
+const alice = { login: "alice", id: 1, type: "User" };
+
+describe("parseTrigger (real payloads from @octokit/webhooks-examples)", () => {
+  it("a trigger label starts a run; another label does not", () => {
+    const run = parseTrigger({ event: "issues", label: LABEL, payload: examplePayload("issues", "labeled", { label: { name: LABEL }, sender: alice }) });
+    expect(run).toMatchObject({ kind: "run", via: "label", target: "issue", number: 1, actor: { login: "alice" } });
+    const other = parseTrigger({ event: "issues", label: LABEL, payload: examplePayload("issues", "labeled", { sender: alice }) });
+    expect(other).toEqual({ kind: "ignore", reason: 'label "bug" is not the trigger label' });
+  });
+  it("removing the label cancels", () => {
+    const payload = examplePayload("issues", "labeled", { action: "unlabeled", label: { name: LABEL }, sender: alice });
+    expect(parseTrigger({ event: "issues", label: LABEL, payload })).toMatchObject({ kind: "cancel", via: "unlabel" });
+  });
+  it("/fix with instructions, on an issue or a pull request; /cancel; other comments ignored", () => {
+    const fix = parseTrigger({ event: "issue_comment", label: LABEL, payload: examplePayload("issue_comment", "created", { comment: { body: "/fix keep the API\nand add a test", user: alice }, sender: alice }) });
+    expect(fix).toMatchObject({ kind: "run", via: "comment", target: "issue", instructions: "keep the API\nand add a test", commentId: 492700400 });
+    const onPr = parseTrigger({
+      event: "issue_comment",
+      label: LABEL,
+      payload: examplePayload("issue_comment", "created", { issue: { pull_request: { url: "u" } }, comment: { body: "/fix", user: alice }, sender: alice }),
+    });
+    expect(onPr).toMatchObject({ kind: "run", target: "pull_request", instructions: null });
+    const cancel = parseTrigger({ event: "issue_comment", label: LABEL, payload: examplePayload("issue_comment", "created", { comment: { body: "/cancel", user: alice }, sender: alice }) });
+    expect(cancel).toMatchObject({ kind: "cancel", via: "comment" });
+    const chatter = parseTrigger({ event: "issue_comment", label: LABEL, payload: examplePayload("issue_comment", "created", { comment: { body: "I will /fix this later", user: alice }, sender: alice }) });
+    expect(chatter.kind).toBe("ignore");
+    const prefix = parseTrigger({ event: "issue_comment", label: LABEL, payload: examplePayload("issue_comment", "created", { comment: { body: "/fixit", user: alice }, sender: alice }) });
+    expect(prefix.kind).toBe("ignore");
+  });
+  it("edited comments and bots never trigger", () => {
+    const edited = examplePayload("issue_comment", "edited", { comment: { body: "/fix" }, sender: alice });
+    expect(parseTrigger({ event: "issue_comment", label: LABEL, payload: edited })).toMatchObject({ kind: "ignore", reason: "issue_comment.edited is not a trigger" });
+    const bot = examplePayload("issues", "labeled", { label: { name: LABEL }, sender: { login: "renovate[bot]", id: 2, type: "Bot" } });
+    expect(parseTrigger({ event: "issues", label: LABEL, payload: bot }).kind).toBe("ignore");
+    const botComment = examplePayload("issue_comment", "created", { comment: { body: "/fix", user: { login: "x[bot]", type: "Bot" } }, sender: alice });
+    expect(parseTrigger({ event: "issue_comment", label: LABEL, payload: botComment }).kind).toBe("ignore");
+  });
+});
+
+describe("authorizeActor: the collaborator permission API, failing closed", () => {
+  afterEach(() => nock.cleanAll());
+  const client = new Octokit({ request: { fetch: globalThis.fetch }, retry: { enabled: false } }) as unknown as PermissionClient;
+  const ask = async (reply: { status: number; body?: unknown }) => {
+    nock("https://api.github.com").get("/repos/o/r/collaborators/u/permission").reply(reply.status, reply.body ?? { message: "x" });
+    return authorizeActor({ client, owner: "o", repo: "r", login: "u" });
+  };
+  it.each([
+    ["admin", "admin", true],
+    ["write", "write", true],
+    ["write", "maintain", true],
+    ["read", "triage", false],
+    ["read", "read", false],
+    ["none", "none", false],
+  ])("permission %s / role %s → allowed %s", async (permission, role, allowed) => {
+    const result = await ask({ status: 200, body: { permission, role_name: role, user: { login: "u" } } });
+    expect(result.allowed).toBe(allowed);
+    if (!result.allowed) expect(result.reason).toContain(`@u has ${role} access; write access is required`);
+  });
+  it("404 (not a collaborator) and 500 are refusals with a reason", async () => {
+    const missing = await ask({ status: 404 });
+    expect(missing).toMatchObject({ allowed: false, reason: "@u is not a collaborator on this repository" });
+    const broken = await ask({ status: 500 });
+    expect(broken).toMatchObject({ allowed: false });
+    if (!broken.allowed) expect(broken.reason).toContain("permission check for @u failed (500)");
+  });
+});
+
+describe("redactSecrets", () => {
+  it("removes the exact secrets and anything shaped like a GitHub token or key", () => {
+    const jwtStyle = `ghs_123_${"eyJhbGciOiJSUzI1NiJ9".repeat(20)}.abc-def_ghi`;
+    const text = [
+      "token ghs_16C7e42F292c6912E7710c838347Ae178B4a here",
+      "classic ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+      "fine github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+      `new ${jwtStyle}`,
+      "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
+      "webhook secret: s3cret-value-123",
+    ].join("\n");
+    const out = redactSecrets(text, ["s3cret-value-123"]);
+    expect(out).not.toMatch(/gh[ps]_[A-Za-z0-9]/);
+    expect(out).not.toContain("github_pat_");
+    expect(out).not.toContain("eyJhbGci");
+    expect(out).not.toContain("MIIE");
+    expect(out).not.toContain("s3cret-value-123");
+    expect(out.match(/\[redacted\]/g)).toHaveLength(6);
+  });
+});
