@@ -1,8 +1,8 @@
 import type { CliDeps } from "../../src/cli/cli-deps.js";
 import { createModelBackend } from "../../src/model/create-model-backend.js";
-import { createPlainRunner } from "../../src/workspace/plain-runner.js";
+import { createCommandRunner } from "../../src/workspace/create-command-runner.js";
 
-/** CliDeps for in-process runs: captured output, plain runner unless a test passes another. */
+/** CliDeps for in-process runs: captured output, the real runner (bwrap unless `--sandbox off`). */
 export function captureCli(overrides: Partial<CliDeps> = {}): { deps: CliDeps; out: () => string; err: () => string } {
   let out = "";
   let err = "";
@@ -12,7 +12,7 @@ export function captureCli(overrides: Partial<CliDeps> = {}): { deps: CliDeps; o
     stdout: { write: (text: string) => (out += text) },
     stderr: { write: (text: string) => (err += text) },
     now: () => Date.now(),
-    createRunner: async ({ env }) => createPlainRunner({ env }),
+    createRunner: ({ mode, env, warn }) => createCommandRunner({ mode, env, logger: { warn } }),
     createModel: (params) => createModelBackend(params),
     onInterrupt: () => () => undefined,
     ...overrides,
