@@ -18,6 +18,8 @@ export interface CliDeps {
     temperature?: number;
     recordFile: string | null;
     cwd: string;
+    /** Builds `sim:<profile>` models; only `local-agent bench` has the task a simulator needs. */
+    sim?: (params: { profile: string; spec: string }) => ModelBackend;
   }): ModelBackend;
   /** Registers a Ctrl-C handler; returns its removal. */
   onInterrupt(handler: () => void): () => void;

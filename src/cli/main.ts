@@ -1,5 +1,8 @@
+import { benchCommand } from "./bench-command.js";
 import type { CliDeps } from "./cli-deps.js";
+import { doctorCommand } from "./doctor-command.js";
 import { runCommand } from "./run-command.js";
+import { serveCommand } from "./serve-command.js";
 
 export const USAGE = `Usage: local-agent <command> [options]
 
@@ -17,6 +20,12 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
   switch (command) {
     case "run":
       return runCommand(rest, deps);
+    case "bench":
+      return benchCommand(rest, deps);
+    case "doctor":
+      return doctorCommand(rest, deps);
+    case "serve":
+      return serveCommand(rest, deps);
     case undefined:
     case "help":
     case "--help":
