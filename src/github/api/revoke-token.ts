@@ -6,6 +6,8 @@ export async function revokeToken(params: { token: string; baseUrl?: string; fet
     auth: params.token,
     ...(params.baseUrl ? { baseUrl: params.baseUrl } : {}),
     request: { fetch: params.fetch ?? globalThis.fetch },
+    // Failures reach the caller as a rejected promise (and its log); Octokit must not print.
+    log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
   });
   await client.request("DELETE /installation/token");
 }
