@@ -18,6 +18,8 @@ import { findSimProfile, SIM_PROFILES } from "../model/sim/sim-profiles.js";
 import type { ModelBackend, ModelInfo } from "../model/types.js";
 import { SCAFFOLD_LAYERS } from "../report/report-schema.js";
 import { parseScaffoldSpec } from "../scaffold/parse-scaffold-spec.js";
+import { benchClone } from "../bench/clone-bench.js";
+import { benchWebhookBurst } from "../bench/webhook-burst-bench.js";
 import type { CliDeps } from "./cli-deps.js";
 
 export const BENCH_USAGE = `Usage: local-agent bench --model SPEC [options]
@@ -148,6 +150,7 @@ export async function benchCommand(argv: string[], deps: CliDeps): Promise<numbe
     }
 
     const perfLines: string[] = [];
+    const infraLines: string[] = [];
     if (values.perf) {
       for (const tokens of PERF_CONTEXTS) {
         const overhead = await measureHarnessOverhead({ tokens, iterations: 200, now: () => performance.now() });
@@ -155,6 +158,7 @@ export async function benchCommand(argv: string[], deps: CliDeps): Promise<numbe
           `  ${String(tokens / 1000).padStart(2)}k context (${overhead.promptTokens.toLocaleString("en-US")} tokens, ${overhead.turns} turns of history): ${overhead.medianMs.toFixed(2)} ms per turn = ${((overhead.medianMs / TYPICAL_TURN_MS) * 100).toFixed(3)}% of a 2 s model turn`,
         );
       }
+      infraLines.push(...(await measureInfrastructure(workDir)));
     }
 
     const simTask = (task: LoadedTask): SimTask => ({
@@ -247,7 +251,7 @@ export async function benchCommand(argv: string[], deps: CliDeps): Promise<numbe
       await fs.writeFile(`${base}.svg`, renderFillChart(rows));
       deps.stderr.write(`local-agent: results in ${jsonFile} (markdown: ${base}.md, chart: ${base}.svg)\n`);
     }
-    if (values.perf) deps.stdout.write(`\n${renderPerf(perfLines, rows)}`);
+    if (values.perf) deps.stdout.write(`\n${renderPerf(perfLines, rows)}${infraLines.join("\n")}\n`);
     return 0;
   } catch (error) {
     if (error instanceof ModelError) {
@@ -281,6 +285,20 @@ function renderPerf(overhead: readonly string[], rows: ReturnType<typeof summari
     }
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** The app's side: a webhook burst through the real middleware and queue, and checkout cost. */
+async function measureInfrastructure(workDir: string): Promise<string[]> {
+  const clock = () => performance.now();
+  const burstDir = await fs.mkdtemp(path.join(workDir, "burst-"));
+  const burst = await benchWebhookBurst({ dir: burstDir, deliveries: 200, duplicates: 50, modelMs: 5000, clock });
+  const cloneDir = await fs.mkdtemp(path.join(workDir, "clone-"));
+  const clone = await benchClone({ dir: cloneDir, files: 40, commits: 30, fileBytes: 48 * 1024, clock });
+  const ms = (value: number) => `${Math.round(value)} ms`;
+  return [
+    `Webhook burst: ${burst.deliveries} signed deliveries at once (${burst.duplicates} redeliveries) while a slow model holds the GPU slot: answered in p50 ${ms(burst.answeredMs.p50)}, p99 ${ms(burst.answeredMs.p99)}, max ${ms(burst.answeredMs.max)} (statuses ${Object.entries(burst.statuses).map(([s, n]) => `${s}×${n}`).join(", ")}); ${burst.jobs} jobs, ${burst.lost} lost; ${burst.acknowledged} acknowledged on GitHub within ${burst.ackWindowMs / 1000} s (writes are paced at ~1/s)`,
+    `Checkout of a repository with ${clone.commits} commits × ${clone.files} large files (${(clone.repoBytes / 1024 / 1024).toFixed(0)} MB of history): partial clone ${ms(clone.partialMs)} vs full clone ${ms(clone.fullMs)} (${(clone.partialMs / clone.fullMs).toFixed(2)}×)`,
+  ];
 }
 
 function usage(deps: CliDeps, message: string): number {

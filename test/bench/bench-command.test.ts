@@ -164,6 +164,9 @@ describe("local-agent bench", () => {
     expect(out.match(/k context \([\d,]+ tokens, \d+ turns of history\): [\d.]+ ms per turn = [\d.]+% of a 2 s model turn/g)).toHaveLength(3);
     expect(out).toMatch(/Prompt-prefix stability \(all\): [\d.]+% of turns extend the previous prompt/);
     expect(out).toMatch(/Prompt tokens per completed task: [\d,]+ with all layers vs [\d,]+ with none/);
+    // The webhook burst: every delivery answered 200, exactly one job per distinct delivery, none lost.
+    expect(out).toMatch(/Webhook burst: 200 signed deliveries at once \(50 redeliveries\).*\(statuses 200×200\); 150 jobs, 0 lost;/);
+    expect(out).toMatch(/Checkout of a repository with 30 commits × 40 large files \(\d+ MB of history\): partial clone \d+ ms vs full clone \d+ ms/);
   });
 
   it("runs the suite on a real model server (a fake Ollama) and ends with the verdict", async () => {
