@@ -20,6 +20,7 @@ import { SCAFFOLD_LAYERS } from "../report/report-schema.js";
 import { parseScaffoldSpec } from "../scaffold/parse-scaffold-spec.js";
 import { benchClone } from "../bench/clone-bench.js";
 import { benchWebhookBurst } from "../bench/webhook-burst-bench.js";
+import { positiveInt } from "./parse-number-flag.js";
 import type { CliDeps } from "./cli-deps.js";
 
 export const BENCH_USAGE = `Usage: local-agent bench --model SPEC [options]
@@ -304,10 +305,4 @@ async function measureInfrastructure(workDir: string): Promise<string[]> {
 function usage(deps: CliDeps, message: string): number {
   deps.stderr.write(`local-agent bench: ${message}\n\n${BENCH_USAGE}\n`);
   return 2;
-}
-
-function positiveInt(value: string | undefined, flag: string): number | string | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : `${flag} must be a positive whole number, not "${value}"`;
 }

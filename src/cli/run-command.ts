@@ -9,6 +9,7 @@ import { buildTask } from "../task/build-task.js";
 import { detectTestCommand } from "../task/detect-test-command.js";
 import { runHostGit } from "../workspace/host-git.js";
 import { runLocalTask } from "../pipeline/run-local-task.js";
+import { positiveInt, positiveNumber } from "./parse-number-flag.js";
 import type { CliDeps } from "./cli-deps.js";
 
 export const RUN_USAGE = `Usage: local-agent run --repo DIR (--task FILE | --issue-text TEXT) --model SPEC [options]
@@ -220,16 +221,4 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
 function usage(deps: CliDeps, message: string): number {
   deps.stderr.write(`local-agent run: ${message}\n\n${RUN_USAGE}\n`);
   return 2;
-}
-
-function positiveInt(value: string | undefined, flag: string): number | string | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : `${flag} must be a positive whole number, not "${value}"`;
-}
-
-function positiveNumber(value: string | undefined, flag: string): number | string | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) && n > 0 ? n : `${flag} must be a positive number, not "${value}"`;
 }

@@ -1,4 +1,6 @@
 import { ModelError } from "../model-error.js";
+import { abortModelError } from "../abort-model-error.js";
+import { collectErrorCodes } from "../collect-error-codes.js";
 
 /** Which llama-server endpoint failed; it decides how a 404 reads. */
 export type LlamaCppStage = "health" | "props" | "models" | "apply-template" | "completion";
@@ -40,7 +42,7 @@ const PATHS: Record<LlamaCppStage, string> = {
 export function toLlamaCppError(failure: LlamaCppFailure, context: LlamaCppErrorContext): ModelError {
   if (failure.kind === "thrown" && failure.error instanceof ModelError) return failure.error;
   const cause = failure.kind === "thrown" || failure.kind === "stream-error" ? failure.error : undefined;
-  if (context.signal?.aborted) return abortError(context.signal, cause);
+  if (context.signal?.aborted) return abortModelError({ signal: context.signal, cause, server: "llama-server" });
 
   switch (failure.kind) {
     case "http":
@@ -172,7 +174,7 @@ const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"
 
 function fromThrown(error: unknown, context: LlamaCppErrorContext): ModelError {
   const where = `llama-server at ${context.url}`;
-  const codes = collectCodes(error);
+  const codes = collectErrorCodes(error);
 
   if (codes.some((code) => TIMEOUT_CODES.has(code))) {
     return new ModelError(
@@ -208,30 +210,7 @@ function fromThrown(error: unknown, context: LlamaCppErrorContext): ModelError {
   });
 }
 
-function abortError(signal: AbortSignal, cause: unknown): ModelError {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error && reason.name === "TimeoutError") {
-    return new ModelError(
-      "timeout",
-      "the request to llama-server timed out",
-      "a slow model or a long prompt can exceed the time limit; raise it or use a smaller model",
-      { cause },
-    );
-  }
-  return new ModelError("aborted", "the request to llama-server was cancelled", "", { cause });
-}
 
-/** Node's fetch wraps socket errors as `TypeError("fetch failed", { cause })`, sometimes nested. */
-function collectCodes(error: unknown, depth = 0): string[] {
-  if (depth > 5 || typeof error !== "object" || error === null) return [];
-  const codes: string[] = [];
-  const code: unknown = Reflect.get(error, "code");
-  if (typeof code === "string") codes.push(code);
-  // `localhost` resolves to ::1 and 127.0.0.1; both refusals arrive as one AggregateError.
-  if (error instanceof AggregateError) for (const inner of error.errors) codes.push(...collectCodes(inner, depth + 1));
-  if (error instanceof Error) codes.push(...collectCodes(error.cause, depth + 1));
-  return codes;
-}
 
 function describe(error: unknown): string {
   if (error instanceof Error) {

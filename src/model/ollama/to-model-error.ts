@@ -1,4 +1,6 @@
 import { ModelError } from "../model-error.js";
+import { abortModelError } from "../abort-model-error.js";
+import { collectErrorCodes } from "../collect-error-codes.js";
 import { closestModelNames } from "./closest-model-names.js";
 
 /** Which Ollama call failed; it decides how a 404 reads. */
@@ -29,7 +31,7 @@ const PATHS: Record<OllamaStage, string> = { version: "GET /api/version", show: 
  */
 export function toModelError(error: unknown, context: OllamaErrorContext): ModelError {
   if (error instanceof ModelError) return error;
-  if (context.signal?.aborted) return abortError(context.signal, error);
+  if (context.signal?.aborted) return abortModelError({ signal: context.signal, cause: error, server: "Ollama" });
 
   const http = httpFailure(error);
   if (http) return fromServerMessage(http.status, http.message, error, context);
@@ -60,18 +62,6 @@ export function toModelError(error: unknown, context: OllamaErrorContext): Model
   return fromServerMessage(null, message, error, context);
 }
 
-function abortError(signal: AbortSignal, cause: unknown): ModelError {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error && reason.name === "TimeoutError") {
-    return new ModelError(
-      "timeout",
-      "the request to Ollama timed out",
-      "a slow model or a long prompt can exceed the time limit; raise it or use a smaller model",
-      { cause },
-    );
-  }
-  return new ModelError("aborted", "the request to Ollama was cancelled", "", { cause });
-}
 
 function httpFailure(error: unknown): { status: number; message: string } | null {
   // `ResponseError` is not exported by the client; it carries `error` and `status_code`.
@@ -106,7 +96,7 @@ const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"
 
 /** Node's fetch wraps socket errors as `TypeError("fetch failed" | "terminated", { cause })`. */
 function transportReason(error: unknown): { reason: string; timeout: boolean } | null {
-  const codes = collectCodes(error);
+  const codes = collectErrorCodes(error);
   for (const code of codes) {
     if (TIMEOUT_CODES.has(code)) return { reason: "no reply within Node's fetch timeout", timeout: true };
     const reason = TRANSPORT_REASONS[code];
@@ -119,16 +109,6 @@ function transportReason(error: unknown): { reason: string; timeout: boolean } |
   return null;
 }
 
-function collectCodes(error: unknown, depth = 0): string[] {
-  if (depth > 5 || typeof error !== "object" || error === null) return [];
-  const codes: string[] = [];
-  const code: unknown = Reflect.get(error, "code");
-  if (typeof code === "string") codes.push(code);
-  // localhost resolves to ::1 and 127.0.0.1; both refusals arrive as an AggregateError.
-  if (error instanceof AggregateError) for (const inner of error.errors) codes.push(...collectCodes(inner, depth + 1));
-  if (error instanceof Error) codes.push(...collectCodes(error.cause, depth + 1));
-  return codes;
-}
 
 function unreachable(reason: string, context: OllamaErrorContext, cause: unknown, timeout: boolean): ModelError {
   if (timeout) {
