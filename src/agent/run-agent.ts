@@ -3,6 +3,7 @@ import type { ModelBackend, ModelInfo } from "../model/types.js";
 import type { Intervention, ScaffoldLayer, TurnRecord } from "../report/report-schema.js";
 import { checkFinish } from "../scaffold/check-finish.js";
 import { classifyFailure } from "../scaffold/classify-failure.js";
+import { decideInvalidReply, firstSentence } from "../scaffold/decide-invalid-reply.js";
 import { buildPrompt } from "../scaffold/context/build-prompt.js";
 import { createTokenEstimator } from "../scaffold/context/create-token-estimator.js";
 import { planCompaction } from "../scaffold/context/plan-compaction.js";
@@ -221,34 +222,21 @@ export async function runAgent(params: RunAgentParams): Promise<AgentResult> {
         prematureStop: (signals.prematureStop ?? false) || (result.firstError?.code === "no_call" && isStopReply(result.raw, tools)),
       });
 
-    if (result.kind !== "call") {
+    if (result.kind === "overflow") {
+      const error = `the prompt does not fit the context window (${result.reason})`;
+      push({ type: "invalid", turn: record({ valid: false, error, failure_mode: classify({}) }), raw: result.raw, feedback: "The conversation no longer fits the context window." });
+      return done("context_overflow", `${error}: the conversation outgrew num_ctx=${params.modelInfo.numCtx ?? "?"}; enable the context layer or raise the context window`);
+    }
+    if (result.kind === "invalid") {
       consecutiveInvalid++;
-      const error = result.kind === "overflow" ? `the prompt does not fit the context window (${result.reason})` : (result.problem ?? result.error.message);
-      const why = result.problem ?? (result.kind === "invalid" ? firstSentence(result.error.message) : "");
-      const turn = (extra: Intervention[] = []) => record({ valid: false, tool: result.kind === "invalid" ? result.error.tool : null, error, failure_mode: classify({}), interventions: extra });
-      if (result.kind === "overflow") {
-        push({ type: "invalid", turn: turn(), raw: result.raw, feedback: "The conversation no longer fits the context window." });
-        return done("context_overflow", `${error}: the conversation outgrew num_ctx=${params.modelInfo.numCtx ?? "?"}; enable the context layer or raise the context window`);
-      }
-      const empty = result.error.code === "empty" || (result.error.code === "no_call" && isStopReply(result.raw, tools));
-      if (layers.has("retry")) {
-        if (recoveryUsed) {
-          push({ type: "invalid", turn: turn(), raw: result.raw, feedback: result.error.message });
-          return done("format_errors", `no valid tool call after ${limits.maxAttempts} attempts, twice: ${why}`);
-        }
-        recoveryUsed = true;
-        const feedback = `The previous tool call failed because: ${result.error.message}\nTry a different approach.`;
-        push({ type: "invalid", turn: turn(["recovery_prompt", ...(empty && layers.has("stops") ? (["premature_stop_rejected"] as const) : [])]), raw: result.raw, feedback });
-        continue;
-      }
-      if (empty && layers.has("stops")) {
-        push({ type: "invalid", turn: turn(["premature_stop_rejected"]), raw: result.raw, feedback: `${result.error.message}` });
-        if (consecutiveInvalid >= limits.maxAttempts) return done("premature_stop", `the model stopped replying with tool calls: ${why}`);
-        continue;
-      }
-      push({ type: "invalid", turn: turn(), raw: result.raw, feedback: `Error: ${firstSentence(result.error.message)}` });
-      if (empty) return done("premature_stop", `the model stopped without a tool call: ${why}`);
-      if (consecutiveInvalid >= limits.maxAttempts) return done("format_errors", `${consecutiveInvalid} invalid tool calls in a row: ${why}`);
+      const decision = decideInvalidReply({
+        error: result.error, problem: result.problem, layers, recoveryUsed, consecutiveInvalid, maxInvalid: limits.maxAttempts, maxAttempts: limits.maxAttempts,
+        stopped: result.error.code === "empty" || (result.error.code === "no_call" && isStopReply(result.raw, tools)),
+      });
+      recoveryUsed = decision.recoveryUsed;
+      const turn = record({ valid: false, tool: result.error.tool, error: result.problem ?? result.error.message, failure_mode: classify({}), interventions: decision.interventions });
+      push({ type: "invalid", turn, raw: result.raw, feedback: decision.feedback });
+      if (decision.exit) return done(decision.exit.kind, decision.exit.reason);
       continue;
     }
 
@@ -324,11 +312,6 @@ function unique<T>(list: readonly T[]): T[] {
   return [...new Set(list)];
 }
 
-function firstSentence(text: string): string {
-  const line = text.split("\n")[0] ?? "";
-  const match = /^(.+?[.!?])(\s|$)/.exec(line);
-  return (match?.[1] ?? line).slice(0, 240);
-}
 
 function firstLine(text: string): string {
   const line = text.split("\n")[0] ?? "";
