@@ -49,10 +49,13 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  const problems = harness?.openApiProblems() ?? [];
   await harness?.close();
   harness = null;
   await remote.cleanup();
   nock.cleanAll();
+  // Whatever the scenario, every request the app made is one GitHub's OpenAPI description defines.
+  expect(problems).toEqual([]);
 });
 
 function githubMocks(params: { permission?: string; config?: string | null; user?: string } = {}) {
