@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { captureCli } from "../helpers/capture-cli.js";
+import { startFakeOllamaServer, type FakeOllamaServer } from "../helpers/fake-ollama-server.js";
+
+let server: FakeOllamaServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+describe("local-agent doctor", () => {
+  it("checks node, git, the sandbox and the model, and probes a constrained tool call", async () => {
+    server = await startFakeOllamaServer({
+      version: "0.12.9",
+      models: [{ name: "qwen2.5-coder:7b", quantization: "Q3_K_M", contextLength: 32768 }],
+      replies: [{ content: '{"thought":"read it","tool":"read_file","args":{"path":"README.md"}}' }, { content: "I would read the README." }],
+    });
+    const cli = captureCli({ env: { ...process.env, OLLAMA_HOST: server.url, LOCAL_AGENT_SANDBOX: "bwrap" } });
+    const code = await main(["doctor", "--model", "ollama:qwen2.5-coder:7b", "--probe", "2"], cli.deps);
+    const out = cli.out();
+    expect(out).toMatch(/^ok {4}node +v\d+/m);
+    expect(out).toMatch(/^ok {4}git +git version/m);
+    expect(out).toMatch(/^ok {4}sandbox +bubblewrap works/m);
+    expect(out).toMatch(/^ok {4}model +qwen2\.5-coder:7b, Q3_K_M, context 32768, num_ctx 32768, ollama 0\.12\.9/m);
+    // A q3 quant is flagged, but it does not fail the check.
+    expect(out).toMatch(/^warn {2}model +.*q5 is the realistic floor/im);
+    expect(out).toMatch(/^ok {4}probe +1\/2 grammar-constrained replies were the expected valid call/m);
+    expect(code).toBe(0);
+    const chat = server.requestsTo("/api/chat")[0];
+    expect(chat?.body.format).toMatchObject({ oneOf: expect.any(Array) });
+  });
+
+  it("fails with the cause and the fix when the model server is down or no model is set", async () => {
+    server = await startFakeOllamaServer();
+    const url = server.url;
+    await server.close();
+    server = null;
+    const cli = captureCli({ env: { ...process.env, OLLAMA_HOST: url } });
+    expect(await main(["doctor", "--model", "ollama:qwen2.5-coder:7b"], cli.deps)).toBe(1);
+    expect(cli.out()).toMatch(/^FAIL {2}model +cannot reach Ollama at .*OLLAMA_HOST/m);
+    const none = captureCli({ env: { PATH: process.env.PATH } });
+    expect(await main(["doctor"], none.deps)).toBe(1);
+    expect(none.out()).toContain("no model given: pass --model ollama:<tag> or set LOCAL_AGENT_MODEL");
+  });
+});
