@@ -12,3 +12,25 @@ export function collectErrorCodes(error: unknown, depth = 0): string[] {
   if (error instanceof Error) codes.push(...collectErrorCodes(error.cause, depth + 1));
   return codes;
 }
+
+/** How a socket error reads in a message to the user. */
+const TRANSPORT_REASONS: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ENOTFOUND: "host name not found",
+  EAI_AGAIN: "host name lookup failed",
+  EAI_NONAME: "host name not found",
+  ECONNRESET: "connection reset",
+  EPIPE: "connection reset",
+  UND_ERR_SOCKET: "connection closed by the server",
+  UND_ERR_CLOSED: "connection closed",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  EADDRNOTAVAIL: "address not available",
+  ETIMEDOUT: "connection timed out",
+  UND_ERR_CONNECT_TIMEOUT: "connection timed out",
+};
+
+/** The first socket error in `codes` that means "the server cannot be reached", in words. */
+export function transportReasonOf(codes: readonly string[]): string | undefined {
+  return codes.map((code) => TRANSPORT_REASONS[code]).find((reason) => reason !== undefined);
+}

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./listen-on-loopback.js";
 import { compileGbnf } from "./gbnf-recognizer.js";
 
 /**
@@ -240,11 +240,7 @@ export async function startFakeLlamaServer(options: FakeLlamaOptions = {}): Prom
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port } = await listenOnLoopback(server);
 
   return {
     url: `http://127.0.0.1:${port}`,

@@ -23,8 +23,8 @@
  * refused request does not use up a scripted reply. `options.num_predict` cuts the scripted
  * content (≈ 4 characters per token) and sets `done_reason: "length"`.
  */
+import { listenOnLoopback } from "./listen-on-loopback.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 
 /** One model the fake has "pulled". */
 export interface FakeOllamaModel {
@@ -297,11 +297,7 @@ export async function startFakeOllamaServer(options: FakeOllamaServerOptions = {
     }
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port } = await listenOnLoopback(server);
 
   return {
     url: `http://127.0.0.1:${port}`,

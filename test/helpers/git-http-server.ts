@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./listen-on-loopback.js";
 
 export interface GitHttpRequest {
   method: string;
@@ -70,8 +70,7 @@ export async function startGitHttpServer(params: { projectRoot: string; token: s
     });
     cgi.on("close", () => res.end());
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port } = await listenOnLoopback(server);
   return {
     url: (repo) => `http://127.0.0.1:${port}/${repo}`,
     requests,

@@ -1,6 +1,6 @@
 import { ModelError } from "../model-error.js";
 import { abortModelError } from "../abort-model-error.js";
-import { collectErrorCodes } from "../collect-error-codes.js";
+import { collectErrorCodes, transportReasonOf } from "../collect-error-codes.js";
 
 /** Which llama-server endpoint failed; it decides how a 404 reads. */
 export type LlamaCppStage = "health" | "props" | "models" | "apply-template" | "completion";
@@ -155,19 +155,6 @@ function fromServerError(status: number | null, error: ServerError, context: Lla
   );
 }
 
-const TRANSPORT_REASONS: Record<string, string> = {
-  ECONNREFUSED: "connection refused",
-  ENOTFOUND: "host name not found",
-  EAI_AGAIN: "host name lookup failed",
-  ECONNRESET: "connection reset",
-  EPIPE: "connection reset",
-  UND_ERR_SOCKET: "connection closed by the server",
-  UND_ERR_CLOSED: "connection closed",
-  EHOSTUNREACH: "host unreachable",
-  ENETUNREACH: "network unreachable",
-  ETIMEDOUT: "connection timed out",
-  UND_ERR_CONNECT_TIMEOUT: "connection timed out",
-};
 
 // undici's own limits (300 s by default) between request and headers, and between body chunks.
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
@@ -185,7 +172,7 @@ function fromThrown(error: unknown, context: LlamaCppErrorContext): ModelError {
     );
   }
 
-  const reason = codes.map((code) => TRANSPORT_REASONS[code]).find((r) => r !== undefined);
+  const reason = transportReasonOf(codes);
   if (reason !== undefined || (error instanceof TypeError && /fetch failed|terminated/i.test(error.message))) {
     const port = portOf(context.url);
     return new ModelError(

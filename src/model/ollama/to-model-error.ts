@@ -1,6 +1,6 @@
 import { ModelError } from "../model-error.js";
 import { abortModelError } from "../abort-model-error.js";
-import { collectErrorCodes } from "../collect-error-codes.js";
+import { collectErrorCodes, transportReasonOf } from "../collect-error-codes.js";
 import { closestModelNames } from "./closest-model-names.js";
 
 /** Which Ollama call failed; it decides how a 404 reads. */
@@ -74,23 +74,6 @@ function httpFailure(error: unknown): { status: number; message: string } | null
   };
 }
 
-const TRANSPORT_REASONS: Record<string, string> = {
-  ECONNREFUSED: "connection refused",
-  ENOTFOUND: "host name not found",
-  EAI_AGAIN: "host name lookup failed",
-  EAI_NONAME: "host name not found",
-  ECONNRESET: "connection reset",
-  EPIPE: "connection reset",
-  UND_ERR_SOCKET: "connection closed by the server",
-  UND_ERR_CLOSED: "connection closed",
-  EHOSTUNREACH: "host unreachable",
-  ENETUNREACH: "network unreachable",
-  EADDRNOTAVAIL: "address not available",
-  ETIMEDOUT: "connection timed out",
-  UND_ERR_CONNECT_TIMEOUT: "connection timed out",
-  ERR_INVALID_URL: "invalid URL",
-  ERR_INVALID_ARG_TYPE: "invalid URL",
-};
 
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
@@ -99,7 +82,7 @@ function transportReason(error: unknown): { reason: string; timeout: boolean } |
   const codes = collectErrorCodes(error);
   for (const code of codes) {
     if (TIMEOUT_CODES.has(code)) return { reason: "no reply within Node's fetch timeout", timeout: true };
-    const reason = TRANSPORT_REASONS[code];
+    const reason = transportReasonOf([code]);
     if (reason) return { reason, timeout: false };
   }
   if (error instanceof TypeError && /fetch failed|terminated|network/i.test(error.message)) {
