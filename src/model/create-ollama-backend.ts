@@ -1,6 +1,9 @@
 import { Ollama } from "ollama";
 import type { ChatRequest, ChatResponse, Message } from "ollama";
+import { createModelFetch } from "./create-model-fetch.js";
+import { withModelRequestGuard, type ModelRequestGuard } from "./guard-model-request.js";
 import { ModelError } from "./model-error.js";
+import { DEFAULT_MODEL_REQUEST_LIMITS, MODEL_IDLE_TIMEOUT_ENV, type ModelRequestLimits } from "./model-request-limits.js";
 import { buildOllamaModelInfo, type OllamaModelFacts } from "./ollama/build-ollama-model-info.js";
 import { createRequestFetch } from "./ollama/create-request-fetch.js";
 import { normalizeOllamaHost } from "./ollama/normalize-ollama-host.js";
@@ -12,8 +15,10 @@ export interface CreateOllamaBackendParams {
   model: string;
   /** `OLLAMA_HOST` in any form the Ollama CLI accepts; default `http://127.0.0.1:11434`. */
   host?: string;
-  /** Injected fetch; default `globalThis.fetch`. */
+  /** Injected fetch; default `createModelFetch()` (undici without its own 300 s timeouts). */
   fetch?: typeof fetch;
+  /** Deadline, idle limit and reply cap of every request; default `DEFAULT_MODEL_REQUEST_LIMITS`. */
+  limits?: ModelRequestLimits;
   /** Context window for every call; default `min(context length, 32768)`, never above the model's. */
   numCtx?: number;
   /** Default sampling temperature when a request sets none; 0.3 (0 loops more). */
@@ -40,6 +45,14 @@ interface OllamaChatBody extends ChatRequest {
 }
 
 const DEFAULT_TEMPERATURE = 0.3;
+/** Model information is small and needs no prompt evaluation: it must come within the idle limit. */
+const INFO_MAX_BYTES = 16 * 1024 * 1024;
+
+/** What to check when Ollama accepts a request and then stalls. */
+export const OLLAMA_STALL_HINT =
+  "check that OLLAMA_HOST points at the Ollama server you mean, read the server's log (`journalctl -u ollama`, or the " +
+  "`ollama serve` output) for a stuck or crashed model runner, and check OLLAMA_NUM_PARALLEL: when other clients hold " +
+  "every parallel slot, requests wait in Ollama's queue";
 
 /**
  * The `ollama:<tag>` backend: one `/api/chat` call per model request, with num_ctx always set,
@@ -51,7 +64,9 @@ export function createOllamaBackend(params: CreateOllamaBackendParams): ModelBac
     throw new TypeError(`numCtx must be a positive integer, got ${params.numCtx}`);
   }
   const host = normalizeOllamaHost(params.host);
-  const baseFetch = params.fetch ?? globalThis.fetch;
+  const baseFetch = params.fetch ?? createModelFetch();
+  const limits = params.limits ?? DEFAULT_MODEL_REQUEST_LIMITS;
+  const server = `Ollama at ${host}`;
   const now = params.now ?? (() => performance.now());
   const stream = params.stream ?? true;
   const model = params.model;
@@ -77,29 +92,44 @@ export function createOllamaBackend(params: CreateOllamaBackendParams): ModelBac
 
   const installedModels = async (signal: AbortSignal | undefined): Promise<string[] | null> => {
     try {
-      const list = await clientFor(signal).list();
+      // Best effort, so it gets the idle limit and no more.
+      const timeout = AbortSignal.timeout(limits.idleMs);
+      const list = await clientFor(signal ? AbortSignal.any([signal, timeout]) : timeout).list();
       return list.models.map((entry) => entry.name);
     } catch {
       return null;
     }
   };
 
-  const loadFacts = async (signal: AbortSignal | undefined): Promise<OllamaModelFacts> => {
-    const client = clientFor(signal);
-    let version: string | null;
-    try {
-      version = (await client.version()).version ?? null;
-    } catch (error) {
-      throw await failure(error, context("version", signal));
-    }
-    let show: unknown;
-    try {
-      show = await client.show({ model });
-    } catch (error) {
-      throw await failure(error, context("show", signal));
-    }
-    return buildOllamaModelInfo({ model, version, show, numCtx: params.numCtx });
-  };
+  const loadFacts = (signal: AbortSignal | undefined): Promise<OllamaModelFacts> =>
+    withModelRequestGuard(
+      {
+        server,
+        stallHint: OLLAMA_STALL_HINT,
+        limits: { ...limits, requestMs: limits.idleMs },
+        deadlineLabel: `model information must come within the idle limit (${MODEL_IDLE_TIMEOUT_ENV})`,
+        fetch: baseFetch,
+        signal,
+        maxBytes: INFO_MAX_BYTES,
+      },
+      async (guard) => {
+        const client = new Ollama({ host, fetch: createRequestFetch(guard.fetch, undefined) });
+        let version: string | null;
+        try {
+          version = (await client.version()).version ?? null;
+        } catch (error) {
+          throw guard.failure() ?? (await failure(error, context("version", signal)));
+        }
+        let show: unknown;
+        try {
+          show = await client.show({ model });
+        } catch (error) {
+          throw guard.failure() ?? (await failure(error, context("show", signal)));
+        }
+        return buildOllamaModelInfo({ model, version, show, numCtx: params.numCtx });
+      },
+      (error) => toModelError(error, context("show", signal)),
+    );
 
   // Memoized per backend. A failed load is forgotten so the next call retries (the server may
   // have come up). A load aborted by *another* caller's signal is retried by the callers still
@@ -128,14 +158,16 @@ export function createOllamaBackend(params: CreateOllamaBackendParams): ModelBac
     const { signal } = request;
     const modelFacts = await facts(signal);
     const body = chatBody(request, modelFacts);
-    const client = clientFor(signal);
     const started = now();
-    try {
-      const reply = stream ? await streamedChat(client, body) : await singleChat(client, body);
-      return { ...reply, latencyMs: Math.max(0, now() - started) };
-    } catch (error) {
-      throw await failure(error, context("chat", signal, modelFacts));
-    }
+    return withModelRequestGuard(
+      { server, stallHint: OLLAMA_STALL_HINT, limits, fetch: baseFetch, signal, timeLeftMs: request.timeLeftMs, maxTokens: request.maxTokens },
+      async (guard) => {
+        const client = new Ollama({ host, fetch: createRequestFetch(guard.fetch, undefined) });
+        const reply = stream ? await streamedChat(client, body, guard) : await singleChat(client, body, guard);
+        return { ...reply, latencyMs: Math.max(0, now() - started) };
+      },
+      (error) => failure(error, context("chat", signal, modelFacts)),
+    );
   };
 
   const chatBody = (request: ModelRequest, modelFacts: OllamaModelFacts): OllamaChatBody => {
@@ -191,7 +223,8 @@ function toOllamaMessage(message: ChatMessage): Message {
 
 type ReplyWithoutLatency = Omit<ModelReply, "latencyMs">;
 
-async function streamedChat(client: Ollama, body: OllamaChatBody): Promise<ReplyWithoutLatency> {
+/** Every piece of text goes through the guard as it arrives: it stops a runaway reply at the cap and knows an idle stream. */
+async function streamedChat(client: Ollama, body: OllamaChatBody, guard: ModelRequestGuard): Promise<ReplyWithoutLatency> {
   const streamed: OllamaChatBody & { stream: true } = { ...body, stream: true };
   const chunks = await client.chat(streamed);
   let content = "";
@@ -200,23 +233,26 @@ async function streamedChat(client: Ollama, body: OllamaChatBody): Promise<Reply
   let final: ChatResponse | undefined;
   // Since Ollama 0.8 each tool call arrives whole in one chunk, so calls are appended, not merged.
   for await (const chunk of chunks) {
+    const calls = (chunk.message?.tool_calls ?? []).map(toNativeToolCall);
+    guard.text(chunk.message?.content ?? "");
+    guard.text(chunk.message?.thinking ?? "");
+    if (calls.length > 0) guard.text(JSON.stringify(calls));
     content += chunk.message?.content ?? "";
     thinking += chunk.message?.thinking ?? "";
-    toolCalls.push(...(chunk.message?.tool_calls ?? []).map(toNativeToolCall));
+    toolCalls.push(...calls);
     if (chunk.done) final = chunk;
   }
   return toReply({ content, thinking, toolCalls, final });
 }
 
-async function singleChat(client: Ollama, body: OllamaChatBody): Promise<ReplyWithoutLatency> {
+async function singleChat(client: Ollama, body: OllamaChatBody, guard: ModelRequestGuard): Promise<ReplyWithoutLatency> {
   const single: OllamaChatBody & { stream: false } = { ...body, stream: false };
   const response = await client.chat(single);
-  return toReply({
-    content: response.message?.content ?? "",
-    thinking: response.message?.thinking ?? "",
-    toolCalls: (response.message?.tool_calls ?? []).map(toNativeToolCall),
-    final: response,
-  });
+  const toolCalls = (response.message?.tool_calls ?? []).map(toNativeToolCall);
+  guard.text(response.message?.content ?? "");
+  guard.text(response.message?.thinking ?? "");
+  if (toolCalls.length > 0) guard.text(JSON.stringify(toolCalls));
+  return toReply({ content: response.message?.content ?? "", thinking: response.message?.thinking ?? "", toolCalls, final: response });
 }
 
 function toNativeToolCall(call: { function: { name: string; arguments: unknown } }): NativeToolCall {

@@ -2,6 +2,7 @@ import { DEFAULT_LIMITS, runAgent, type AgentLimits, type AgentResult } from "..
 import { turnRecords } from "../agent/history.js";
 import type { RunTests, TestRun } from "../agent/tools/tool-context.js";
 import type { ModelBackend, ModelInfo } from "../model/types.js";
+import { withRunDeadline } from "../model/with-run-deadline.js";
 import { buildReport } from "../report/build-report.js";
 import type { Outcome, Report, ScaffoldLayer, TestSummary, TurnRecord } from "../report/report-schema.js";
 import { summarizeTestRun } from "../report/summarize-test-run.js";
@@ -125,9 +126,11 @@ export async function runLocalTask(params: RunLocalTaskParams): Promise<RunLocal
   }
 
   const before = runTests ? (await runTests()).summary : null;
+  // The loop checks its wall clock between turns; the deadline holds it during a model call too.
+  const model = withRunDeadline(params.model, { endsAt: clock.now() + limits.wallClockMs, now: () => clock.now() });
   const agent = await runAgent({
     task,
-    model: params.model,
+    model,
     modelInfo: info,
     workspace,
     runTests,
