@@ -1,0 +1,41 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+
+/**
+ * Disk space the checkout's files take (allocated blocks, so a sparse file counts what it
+ * really uses; hard links once), without its top-level `.git`, which the sandbox cannot write.
+ * Stops counting once past `stopAboveBytes`: the caller only needs to know it is over.
+ */
+export async function measureCheckout(params: { dir: string; stopAboveBytes: number }): Promise<{ bytes: number; over: boolean }> {
+  const seen = new Set<string>();
+  let bytes = 0;
+  const folders = [params.dir];
+  while (folders.length > 0 && bytes <= params.stopAboveBytes) {
+    const folder = folders.pop() ?? params.dir;
+    let entries;
+    try {
+      entries = await fs.readdir(folder, { withFileTypes: true });
+    } catch {
+      continue; // Gone or unreadable meanwhile: nothing to count.
+    }
+    const stats = await Promise.all(
+      entries
+        .filter((entry) => !(folder === params.dir && entry.name === ".git"))
+        .map(async (entry) => {
+          const full = path.join(folder, entry.name);
+          if (entry.isDirectory()) folders.push(full);
+          return fs.lstat(full).catch(() => null);
+        }),
+    );
+    for (const stat of stats) {
+      if (stat === null) continue;
+      if (stat.nlink > 1 && !stat.isDirectory()) {
+        const key = `${stat.dev}:${stat.ino}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      bytes += stat.blocks * 512;
+    }
+  }
+  return { bytes, over: bytes > params.stopAboveBytes };
+}
