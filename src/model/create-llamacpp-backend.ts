@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createModelFetch } from "./create-model-fetch.js";
-import { withModelRequestGuard, type ModelRequestGuard } from "./guard-model-request.js";
+import type { ModelRequestGuard } from "./guard-model-request.js";
+import { withModelRequestGuard } from "./with-model-request-guard.js";
 import { ModelError } from "./model-error.js";
 import { DEFAULT_MODEL_REQUEST_LIMITS, MODEL_IDLE_TIMEOUT_ENV, type ModelRequestLimits } from "./model-request-limits.js";
 import type { ModelBackend, ModelInfo, ModelReply, ModelRequest } from "./types.js";

@@ -1,14 +1,15 @@
 import { Ollama } from "ollama";
-import type { ChatRequest, ChatResponse, Message } from "ollama";
+import type { ChatRequest, Message } from "ollama";
 import { createModelFetch } from "./create-model-fetch.js";
-import { withModelRequestGuard, type ModelRequestGuard } from "./guard-model-request.js";
+import { withModelRequestGuard } from "./with-model-request-guard.js";
 import { ModelError } from "./model-error.js";
 import { DEFAULT_MODEL_REQUEST_LIMITS, MODEL_IDLE_TIMEOUT_ENV, type ModelRequestLimits } from "./model-request-limits.js";
 import { buildOllamaModelInfo, type OllamaModelFacts } from "./ollama/build-ollama-model-info.js";
 import { createRequestFetch } from "./ollama/create-request-fetch.js";
 import { normalizeOllamaHost } from "./ollama/normalize-ollama-host.js";
+import { runOllamaChat, type OllamaChatBody } from "./ollama/run-ollama-chat.js";
 import { toModelError, type OllamaErrorContext, type OllamaStage } from "./ollama/to-model-error.js";
-import type { ChatMessage, ModelBackend, ModelInfo, ModelReply, ModelRequest, NativeToolCall } from "./types.js";
+import type { ChatMessage, ModelBackend, ModelInfo, ModelReply, ModelRequest } from "./types.js";
 
 export interface CreateOllamaBackendParams {
   /** Model tag as Ollama knows it, e.g. `qwen2.5-coder:7b`. */
@@ -34,14 +35,6 @@ export interface CreateOllamaBackendParams {
   think?: boolean | "low" | "medium" | "high";
   /** Clock for `latencyMs`; default `performance.now`. */
   now?: () => number;
-}
-
-/** `/api/chat` body: the client's type lacks `truncate`/`shift` (Ollama ≥ 0.12.6), which it forwards as-is. */
-interface OllamaChatBody extends ChatRequest {
-  /** false: refuse a prompt longer than num_ctx instead of dropping old messages. */
-  truncate: boolean;
-  /** false: stop at num_ctx instead of shifting the window mid-generation. */
-  shift: boolean;
 }
 
 const DEFAULT_TEMPERATURE = 0.3;
@@ -163,7 +156,7 @@ export function createOllamaBackend(params: CreateOllamaBackendParams): ModelBac
       { server, stallHint: OLLAMA_STALL_HINT, limits, fetch: baseFetch, signal, timeLeftMs: request.timeLeftMs, maxTokens: request.maxTokens },
       async (guard) => {
         const client = new Ollama({ host, fetch: createRequestFetch(guard.fetch, undefined) });
-        const reply = stream ? await streamedChat(client, body, guard) : await singleChat(client, body, guard);
+        const reply = await runOllamaChat({ client, body, stream, guard });
         return { ...reply, latencyMs: Math.max(0, now() - started) };
       },
       (error) => failure(error, context("chat", signal, modelFacts)),
@@ -219,60 +212,6 @@ function toOllamaMessage(message: ChatMessage): Message {
   const converted: Message = { role: message.role, content: message.content };
   if (message.role === "tool" && message.toolName !== undefined) converted.tool_name = message.toolName;
   return converted;
-}
-
-type ReplyWithoutLatency = Omit<ModelReply, "latencyMs">;
-
-/** Every piece of text goes through the guard as it arrives: it stops a runaway reply at the cap and knows an idle stream. */
-async function streamedChat(client: Ollama, body: OllamaChatBody, guard: ModelRequestGuard): Promise<ReplyWithoutLatency> {
-  const streamed: OllamaChatBody & { stream: true } = { ...body, stream: true };
-  const chunks = await client.chat(streamed);
-  let content = "";
-  let thinking = "";
-  const toolCalls: NativeToolCall[] = [];
-  let final: ChatResponse | undefined;
-  // Since Ollama 0.8 each tool call arrives whole in one chunk, so calls are appended, not merged.
-  for await (const chunk of chunks) {
-    const calls = (chunk.message?.tool_calls ?? []).map(toNativeToolCall);
-    guard.text(chunk.message?.content ?? "");
-    guard.text(chunk.message?.thinking ?? "");
-    if (calls.length > 0) guard.text(JSON.stringify(calls));
-    content += chunk.message?.content ?? "";
-    thinking += chunk.message?.thinking ?? "";
-    toolCalls.push(...calls);
-    if (chunk.done) final = chunk;
-  }
-  return toReply({ content, thinking, toolCalls, final });
-}
-
-async function singleChat(client: Ollama, body: OllamaChatBody, guard: ModelRequestGuard): Promise<ReplyWithoutLatency> {
-  const single: OllamaChatBody & { stream: false } = { ...body, stream: false };
-  const response = await client.chat(single);
-  const toolCalls = (response.message?.tool_calls ?? []).map(toNativeToolCall);
-  guard.text(response.message?.content ?? "");
-  guard.text(response.message?.thinking ?? "");
-  if (toolCalls.length > 0) guard.text(JSON.stringify(toolCalls));
-  return toReply({ content: response.message?.content ?? "", thinking: response.message?.thinking ?? "", toolCalls, final: response });
-}
-
-function toNativeToolCall(call: { function: { name: string; arguments: unknown } }): NativeToolCall {
-  return { function: { name: call.function.name, arguments: call.function.arguments } };
-}
-
-function toReply(parts: {
-  content: string;
-  thinking: string;
-  toolCalls: NativeToolCall[];
-  final: ChatResponse | undefined;
-}): ReplyWithoutLatency {
-  const reply: ReplyWithoutLatency = { content: parts.content };
-  if (parts.toolCalls.length > 0) reply.toolCalls = parts.toolCalls;
-  if (parts.thinking !== "") reply.thinking = parts.thinking;
-  const final = parts.final;
-  if (final?.done_reason) reply.doneReason = final.done_reason;
-  if (typeof final?.prompt_eval_count === "number") reply.promptTokens = final.prompt_eval_count;
-  if (typeof final?.eval_count === "number") reply.completionTokens = final.eval_count;
-  return reply;
 }
 
 function abortedError(signal: AbortSignal): ModelError {

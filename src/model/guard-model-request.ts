@@ -1,6 +1,9 @@
+import { describeRequestStop } from "./describe-request-stop.js";
 import { formatDuration } from "./format-duration.js";
-import { ModelError } from "./model-error.js";
-import { MODEL_IDLE_TIMEOUT_ENV, MODEL_TIMEOUT_ENV, type ModelRequestLimits } from "./model-request-limits.js";
+import type { ModelError } from "./model-error.js";
+import type { ModelRequestLimits } from "./model-request-limits.js";
+import { replyTooLongError } from "./reply-too-long-error.js";
+import { watchResponseBody } from "./watch-response-body.js";
 
 export interface GuardModelRequestParams {
   /** Who the request goes to, as messages name it, e.g. `Ollama at http://127.0.0.1:11434`. */
@@ -37,28 +40,11 @@ export interface ModelRequestGuard {
   end(): void;
 }
 
+/** Tokens the byte budget allows for when a request names no token limit. */
+const UNCAPPED_TOKEN_BUDGET = 4096;
+
 /** Honest servers stop at the token limit they were sent; a little slack covers pieces that are not whole tokens. */
 const tokenCapFor = (maxTokens: number) => maxTokens + Math.max(64, Math.ceil(maxTokens / 4));
-
-/**
- * One call a backend wraps a model request in: `guardModelRequest` plus the try/catch/finally
- * every backend needs. Use `guard.fetch` for the request's fetches and `guard.text` for each
- * piece of streamed text; errors the guard did not cause go through `mapError`.
- */
-export async function withModelRequestGuard<T>(
-  params: GuardModelRequestParams,
-  run: (guard: ModelRequestGuard) => Promise<T>,
-  mapError: (error: unknown) => ModelError | Promise<ModelError>,
-): Promise<T> {
-  const guard = guardModelRequest(params);
-  try {
-    return await run(guard);
-  } catch (error) {
-    throw guard.failure() ?? (await mapError(error));
-  } finally {
-    guard.end();
-  }
-}
 
 /**
  * Deadline, idle limit and reply caps for one model request. Node's fetch would otherwise wait
@@ -100,55 +86,18 @@ export function guardModelRequest(params: GuardModelRequestParams): ModelRequest
     if (idleTimer) clearTimeout(idleTimer);
   };
 
-  /** What the server did since the current response began, for messages. */
-  const behaviour = (at: number): string => {
-    if (firstByteAt === null) return `accepted the request and sent nothing for ${formatDuration(at - started)}`;
-    const emptyChunks = lastBytesAt > progressAt;
-    if (chars === 0) {
-      return emptyChunks
-        ? `streamed only empty chunks for ${formatDuration(at - firstByteAt)}`
-        : `started its reply and then sent nothing for ${formatDuration(at - firstByteAt)}`;
-    }
-    return `sent ${chars} characters, then ${emptyChunks ? "only empty chunks" : "nothing"} for ${formatDuration(at - progressAt)}`;
-  };
-
-  const deadlineError = (): ModelError => {
-    const at = now();
+  const stop = (kind: "deadline" | "idle") => {
+    const stoppedAt = now();
     const limit =
       params.deadlineLabel ?? (runBound ? "the run's time limit ran out" : `the per-request limit is ${formatDuration(limits.requestMs)}`);
-    // Text until moments ago (within the last tenth of the time): the server works, only too slowly for the limit.
-    if (chars > 0 && at - progressAt < (at - started) / 10) {
-      return new ModelError(
-        "deadline",
-        `${params.server} was still sending its reply after ${formatDuration(at - started)} (${chars} characters so far) and was stopped: ${limit}`,
-        `the server works but too slowly for this limit: raise --model-timeout (${MODEL_TIMEOUT_ENV}) or --timeout, ask for fewer tokens, or use a smaller model`,
-      );
-    }
-    return new ModelError(
-      "deadline",
-      `${params.server} ${behaviour(at)}; the request was stopped: ${limit}`,
-      `${params.stallHint}. A slow machine sends nothing until it has read the whole prompt: if the server's log shows it working, ` +
-        `raise --model-timeout (${MODEL_TIMEOUT_ENV}) or --timeout`,
-    );
+    const progress = { startedAt: started, stoppedAt, firstByteAt, lastBytesAt, progressAt, chars };
+    trip(describeRequestStop({ kind, server: params.server, stallHint: params.stallHint, progress, limit, idleMs: limits.idleMs }));
   };
 
-  const idleError = (): ModelError =>
-    new ModelError(
-      "stalled",
-      `${params.server} ${behaviour(now())}; the request was stopped (the idle limit)`,
-      `${params.stallHint}. The idle limit is --model-idle-timeout (${MODEL_IDLE_TIMEOUT_ENV})`,
-    );
+  const tooLong = (what: string) => replyTooLongError(params.server, what);
 
-  const tooLong = (what: string): ModelError =>
-    new ModelError(
-      "reply_too_long",
-      `the reply from ${params.server} was too long: ${what}, so the request was stopped`,
-      "the model ran on without stopping and the server did not end it at the token limit it was sent " +
-        "(num_predict / n_predict), or the address is not a model server; check the server's log, or use another model",
-    );
-
-  const deadlineTimer = setTimeout(() => trip(deadlineError()), deadlineMs);
-  if (deadlineMs === 0) trip(deadlineError());
+  const deadlineTimer = setTimeout(() => stop("deadline"), deadlineMs);
+  if (deadlineMs === 0) stop("deadline");
 
   const onBytes = (count: number, maxBytes: number) => {
     const at = now();
@@ -156,7 +105,7 @@ export function guardModelRequest(params: GuardModelRequestParams): ModelRequest
     if (firstByteAt === null) {
       firstByteAt = at;
       progressAt = at;
-      idleTimer = setTimeout(() => trip(idleError()), limits.idleMs);
+      idleTimer = setTimeout(() => stop("idle"), limits.idleMs);
     }
     responseBytes += count;
     if (responseBytes > maxBytes) trip(tooLong(`more than ${maxBytes} bytes in one response`));
@@ -168,21 +117,16 @@ export function guardModelRequest(params: GuardModelRequestParams): ModelRequest
     firstByteAt = null;
     responseBytes = 0;
     const requestBytes = typeof init?.body === "string" ? Buffer.byteLength(init.body) : 0;
-    // Servers echo the prompt and settings in their last message (llama-server), and JSON escapes text.
-    const maxBytes = params.maxBytes ?? 2 * requestBytes + 8 * limits.maxReplyChars + 1024 * Math.min(tokenCap, limits.maxReplyChars) + 1024 * 1024;
+    // Servers echo the prompt and settings in their last message (llama-server), JSON escapes
+    // text, and every streamed token comes wrapped in ~150-250 bytes of JSON.
+    const tokens = Number.isFinite(tokenCap) ? tokenCap : tokenCapFor(UNCAPPED_TOKEN_BUDGET);
+    const maxBytes = params.maxBytes ?? 2 * requestBytes + 8 * limits.maxReplyChars + 512 * tokens + 1024 * 1024;
     const combined = init?.signal ? AbortSignal.any([init.signal, signal]) : signal;
     const response = await params.fetch(input, { ...init, signal: combined });
-    if (!response.body) return response;
-    const watched = response.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, stream) {
-          onBytes(chunk.byteLength, maxBytes);
-          if (tripped) stream.error(tripped);
-          else stream.enqueue(chunk);
-        },
-      }),
-    );
-    return new Response(watched, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return watchResponseBody(response, (bytes) => {
+      onBytes(bytes, maxBytes);
+      return tripped;
+    });
   };
 
   return {

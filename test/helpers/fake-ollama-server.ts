@@ -99,7 +99,8 @@ export interface FakeChatEmptyChunks {
  * backpressure, stopping when the client leaves. `RecordedRequest.charsSent` says how far it got.
  */
 export interface FakeChatFlood {
-  flood: { chars: number; chunkSize: number };
+  /** `oneLine`: all of it inside one NDJSON line that never ends (a client buffers it whole, looking for the newline). */
+  flood: { chars: number; chunkSize: number; oneLine?: boolean };
 }
 
 export type FakeChatReply = FakeChatSuccess | FakeChatFailure | FakeChatHang | FakeChatEmptyChunks | FakeChatFlood;
@@ -227,9 +228,11 @@ export async function startFakeOllamaServer(options: FakeOllamaServerOptions = {
       startStream(res);
       const piece = "x".repeat(reply.flood.chunkSize);
       record.charsSent = 0;
+      if (reply.flood.oneLine) res.write(`{"model":${JSON.stringify(name)},"message":{"role":"assistant","content":"`);
       while (record.charsSent < reply.flood.chars && !res.destroyed) {
         record.charsSent += piece.length;
-        if (!res.write(`${JSON.stringify(chunk(name, { content: piece }))}\n`) && (await drainedOrClosed(res, disconnected))) return;
+        const data = reply.flood.oneLine ? piece : `${JSON.stringify(chunk(name, { content: piece }))}\n`;
+        if (!res.write(data) && (await drainedOrClosed(res, disconnected))) return;
       }
       if (!res.destroyed) res.end(`${JSON.stringify(finalChunk(name, { doneReason: "stop", promptEvalCount: promptTokens, evalCount: record.charsSent }))}\n`);
       return;

@@ -190,6 +190,22 @@ describe("replies are capped, and memory stays flat", () => {
     expect(grown).toBeLessThan(10 * LONG.maxReplyChars);
   });
 
+  it("64 MB in one NDJSON line (no text reaches the backend until the newline) is cut at the byte cap", async () => {
+    const gc = collectGarbage();
+    // Larger than the 10 MB above: the byte cap is a few MB and loopback socket buffers hold a few more.
+    const server = await ollama({ replies: [{ flood: { chars: 64 * 1024 * 1024, chunkSize: 4096, oneLine: true } }] });
+    const backend = createOllamaBackend({ model: MODEL, host: server.url, limits: LONG });
+    await backend.info();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const error = await modelError(backend.complete(REQUEST));
+    gc();
+    expect(error.code).toBe("reply_too_long");
+    expect(error.message).toMatch(/was too long: more than \d+ bytes in one response/);
+    expect(server.requestsTo("/api/chat")[0]?.charsSent ?? 0).toBeLessThan(32 * 1024 * 1024);
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(10 * LONG.maxReplyChars);
+  });
+
   it("a llama-server that ignores n_predict is cut at the token cap", async () => {
     const server = await llama();
     server.reply({ flood: { chars: TEN_MB, chunkSize: 4 } });
