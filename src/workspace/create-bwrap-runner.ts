@@ -59,6 +59,8 @@ export function createBwrapRunner(
     maxFileMb?: number;
     /** Disk the checkout may take after a command (.git excluded), MB; default 8192. */
     maxCheckoutMb?: number;
+    /** Files and folders the checkout may hold after a command; default 1,000,000. */
+    maxCheckoutEntries?: number;
   } = {},
 ): CommandRunner {
   const hostEnv = params.env ?? process.env;
@@ -175,7 +177,7 @@ export function createBwrapRunner(
           }),
       });
       // After every command, setup included: the checkout is on the host's disk.
-      return checkDiskLimits({ result, checkout, limits: disk });
+      return checkDiskLimits({ result, checkout, limits: disk, maxEntries: params.maxCheckoutEntries });
     },
   };
 }

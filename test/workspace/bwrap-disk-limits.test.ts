@@ -51,6 +51,14 @@ describe("bwrap runner: what the test command can write", () => {
     expect(summarizeTestRun(result).passed).toBe(false);
   });
 
+  it("millions of empty files (inodes, not bytes) are caught too; 3000 against a limit of 1000 here", async () => {
+    const checkout = await makeRepo(await temp.make());
+    const few = createBwrapRunner({ maxCheckoutEntries: 1000 });
+    const result = await few.run({ command: "mkdir junk && cd junk && seq 3000 | xargs touch", cwd: checkout, timeoutMs: 60_000, maxOutputBytes: 16 * 1024 });
+    expect(result.exitCode).toBe(0);
+    expect(result.limitExceeded).toContain("the checkout now holds more than 1000 files and folders");
+  });
+
   it("a checkout within its limits is left alone, and the limits are in the report", async () => {
     const checkout = await makeRepo(await temp.make());
     const result = await run("head -c 1048576 /dev/zero > small.bin && echo ok", checkout);

@@ -1,6 +1,6 @@
 import type { CommandResult } from "../command-runner.js";
 import { formatBytes } from "../create-workspace.js";
-import { measureCheckout } from "./measure-checkout.js";
+import { MAX_CHECKOUT_ENTRIES, measureCheckout } from "./measure-checkout.js";
 import type { SandboxDiskLimits } from "./sandbox-disk-limits.js";
 
 /** 128 + SIGXFSZ: how a shell reports a command the file size limit stopped. */
@@ -12,7 +12,13 @@ const FILE_SIZE_OUTPUT = /File size limit exceeded|EFBIG|File too large/;
  * more than its limit? Either makes the command count as failed (`limitExceeded`), with a note
  * at the end of its output saying which limit and what to do.
  */
-export async function checkDiskLimits(params: { result: CommandResult; checkout: string; limits: SandboxDiskLimits }): Promise<CommandResult> {
+export async function checkDiskLimits(params: {
+  result: CommandResult;
+  checkout: string;
+  limits: SandboxDiskLimits;
+  /** Entries counted before the checkout counts as over (default `MAX_CHECKOUT_ENTRIES`). */
+  maxEntries?: number;
+}): Promise<CommandResult> {
   const { result, limits } = params;
   const notes: string[] = [];
   if (result.exitCode === FILE_SIZE_EXIT || result.signal === "SIGXFSZ" || FILE_SIZE_OUTPUT.test(result.output)) {
@@ -21,8 +27,14 @@ export async function checkDiskLimits(params: { result: CommandResult; checkout:
         "tests may not write files that large (in the checkout, /tmp or $HOME)",
     );
   }
-  const size = await measureCheckout({ dir: params.checkout, stopAboveBytes: limits.checkoutMb * 1024 * 1024 });
-  if (size.over) {
+  const maxEntries = params.maxEntries ?? MAX_CHECKOUT_ENTRIES;
+  const size = await measureCheckout({ dir: params.checkout, stopAboveBytes: limits.checkoutMb * 1024 * 1024, maxEntries });
+  if (size.over && size.bytes <= limits.checkoutMb * 1024 * 1024) {
+    notes.push(
+      `sandbox: the checkout now holds more than ${maxEntries} files and folders, so this run counts as failed; ` +
+        "the command's own files count too: make the tests write fewer files, or clean up after themselves",
+    );
+  } else if (size.over) {
     notes.push(
       `sandbox: the checkout now takes more than its ${limits.checkoutMb} MB limit (${formatBytes(size.bytes)} counted, .git excluded), ` +
         "so this run counts as failed; the command's own files count too: make the tests write less, or clean up after themselves",
