@@ -1,6 +1,8 @@
 import { createPrivateKey } from "node:crypto";
 import { z } from "zod";
 import { DEFAULT_OLLAMA_HOST, normalizeOllamaHost } from "../model/ollama/normalize-ollama-host.js";
+import { DEFAULT_MODEL_REQUEST_LIMITS, modelRequestLimitsFromEnv, type ModelRequestLimits } from "../model/model-request-limits.js";
+import { DEFAULT_SANDBOX_DISK_LIMITS, sandboxDiskLimitsFromEnv, type SandboxDiskLimits } from "../workspace/sandbox/sandbox-disk-limits.js";
 import { canonicalModelSpec } from "./canonical-model-spec.js";
 
 /**
@@ -43,6 +45,30 @@ function wholeNumber(params: { min: number; max: number; fallback: number; meani
       return z.NEVER;
     }
     return value;
+  });
+}
+
+/** A model request limit in seconds, read exactly as the model backends read it (so both agree). */
+function modelSeconds(name: string, key: keyof Pick<ModelRequestLimits, "requestMs" | "idleMs">) {
+  return optional().transform((raw, ctx) => {
+    const read = modelRequestLimitsFromEnv({ [name]: raw });
+    if (!read.ok) {
+      ctx.addIssue({ code: "custom", message: `expected a positive number of seconds; the default is ${DEFAULT_MODEL_REQUEST_LIMITS[key] / 1000}` });
+      return z.NEVER;
+    }
+    return read.limits[key] / 1000;
+  });
+}
+
+/** A sandbox disk limit in MB, read exactly as the sandbox runner reads it. */
+function sandboxMb(name: string, key: keyof SandboxDiskLimits) {
+  return optional().transform((raw, ctx) => {
+    const read = sandboxDiskLimitsFromEnv({ [name]: raw });
+    if (!read.ok) {
+      ctx.addIssue({ code: "custom", message: `expected a whole number of megabytes; the default is ${DEFAULT_SANDBOX_DISK_LIMITS[key]}` });
+      return z.NEVER;
+    }
+    return read.limits[key];
   });
 }
 
@@ -186,6 +212,14 @@ export const AppEnvSchema = z
     LOCAL_AGENT_TIMEOUT_MINUTES: wholeNumber({ min: 1, max: 24 * 60, fallback: 20, meaning: "minutes a run may take" }),
     /** The limit of one test command, in minutes. */
     LOCAL_AGENT_TEST_TIMEOUT_MINUTES: wholeNumber({ min: 1, max: 24 * 60, fallback: 10, meaning: "minutes one test run may take" }),
+    /** The largest file a sandboxed command may write, MB (RLIMIT_FSIZE). */
+    LOCAL_AGENT_SANDBOX_FILE_MB: sandboxMb("LOCAL_AGENT_SANDBOX_FILE_MB", "fileMb"),
+    /** Disk the checkout may take after a sandboxed command, MB (.git excluded). */
+    LOCAL_AGENT_SANDBOX_CHECKOUT_MB: sandboxMb("LOCAL_AGENT_SANDBOX_CHECKOUT_MB", "checkoutMb"),
+    /** The longest one model request may take, in seconds (the run's own limit still applies). */
+    LOCAL_AGENT_MODEL_TIMEOUT: modelSeconds("LOCAL_AGENT_MODEL_TIMEOUT", "requestMs"),
+    /** Once a model reply has started, the longest it may go without new text, in seconds. */
+    LOCAL_AGENT_MODEL_IDLE_TIMEOUT: modelSeconds("LOCAL_AGENT_MODEL_IDLE_TIMEOUT", "idleMs"),
     /** pino log level. */
     LOG_LEVEL: oneOf(LOG_LEVELS, "info", `one of ${LOG_LEVELS.join(", ")}; the default is info`),
   })
@@ -232,6 +266,14 @@ export const AppEnvSchema = z
     timeoutMinutes: env.LOCAL_AGENT_TIMEOUT_MINUTES,
     /** Test command time limit, minutes. */
     testTimeoutMinutes: env.LOCAL_AGENT_TEST_TIMEOUT_MINUTES,
+    /** Per-file write limit in the sandbox, MB (the runner reads the same variable). */
+    sandboxFileMb: env.LOCAL_AGENT_SANDBOX_FILE_MB,
+    /** Checkout size limit, MB (the runner reads the same variable). */
+    sandboxCheckoutMb: env.LOCAL_AGENT_SANDBOX_CHECKOUT_MB,
+    /** Model request limit, seconds (the backends read the same variable). */
+    modelTimeoutSeconds: env.LOCAL_AGENT_MODEL_TIMEOUT,
+    /** Model stream idle limit, seconds (the backends read the same variable). */
+    modelIdleTimeoutSeconds: env.LOCAL_AGENT_MODEL_IDLE_TIMEOUT,
     /** pino level. */
     logLevel: env.LOG_LEVEL,
   }));

@@ -21,6 +21,10 @@ export function describeAppConfig(config: AppConfig): Record<string, unknown> {
     maxTurns: config.maxTurns,
     timeoutMinutes: config.timeoutMinutes,
     testTimeoutMinutes: config.testTimeoutMinutes,
+    sandboxFileMb: config.sandboxFileMb,
+    sandboxCheckoutMb: config.sandboxCheckoutMb,
+    modelTimeoutSeconds: config.modelTimeoutSeconds,
+    modelIdleTimeoutSeconds: config.modelIdleTimeoutSeconds,
     logLevel: config.logLevel,
   };
 }

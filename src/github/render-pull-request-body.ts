@@ -27,6 +27,7 @@ export function renderPullRequestBody(params: {
   const lines: string[] = [];
   if (params.issueNumber !== null) lines.push(`Fixes #${params.issueNumber}`, "");
   if (params.draftReason) lines.push(`> [!WARNING]`, `> Draft: ${params.draftReason}`, "");
+  if (report.task.all_files_allowed) lines.push(`> [!CAUTION]`, `> All files allowed: the task allowed \`${escape(report.task.allowed_files.join(", "))}\`, so the agent could change any file it matches, package.json and build scripts included.`, "");
   if (report.summary) lines.push(escape(report.summary), "");
   lines.push("### What changed");
   lines.push(...(params.diff.length ? params.diff.map((d) => `- \`${escape(d.path)}\` (+${d.added} −${d.removed})`) : ["- nothing"]));

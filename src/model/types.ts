@@ -36,6 +36,11 @@ export interface ModelRequest {
   maxTokens?: number;
   /** Cancels this request only. */
   signal?: AbortSignal;
+  /**
+   * Time left in the run, in ms: live backends stop the request when it passes (or at their
+   * per-request limit, if that comes first), so the run's wall clock holds during a model call.
+   */
+  timeLeftMs?: number;
 }
 
 export interface ModelReply {

@@ -114,6 +114,8 @@ export const ReportSchema = z.object({
     title: z.string(),
     /** Allowed-file globs the writes were confined to. */
     allowed_files: z.array(z.string()),
+    /** The one allowed entry allows every file (`*`, `**`, given alone on purpose); the pull request says so. */
+    all_files_allowed: z.boolean().default(false),
     /** The test command, or null when there is none. */
     test_command: z.string().nullable(),
   }),

@@ -41,6 +41,10 @@ describe("readAppEnv", () => {
         maxTurns: 40,
         timeoutMinutes: 20,
         testTimeoutMinutes: 10,
+        sandboxFileMb: 1024,
+        sandboxCheckoutMb: 8192,
+        modelTimeoutSeconds: 600,
+        modelIdleTimeoutSeconds: 60,
         logLevel: "info",
       },
     });
@@ -59,6 +63,9 @@ describe("readAppEnv", () => {
       LOCAL_AGENT_MAX_TURNS: "60",
       LOCAL_AGENT_TIMEOUT_MINUTES: "45",
       LOCAL_AGENT_TEST_TIMEOUT_MINUTES: "5",
+      LOCAL_AGENT_MODEL_TIMEOUT: "900",
+      LOCAL_AGENT_MODEL_IDLE_TIMEOUT: "120",
+      LOCAL_AGENT_SANDBOX_FILE_MB: "256",
       LOG_LEVEL: "DEBUG",
     });
     expect(result.ok && result.config).toMatchObject({
@@ -72,6 +79,9 @@ describe("readAppEnv", () => {
       maxTurns: 60,
       timeoutMinutes: 45,
       testTimeoutMinutes: 5,
+      sandboxFileMb: 256,
+      modelTimeoutSeconds: 900,
+      modelIdleTimeoutSeconds: 120,
       logLevel: "debug",
     });
   });
@@ -129,10 +139,14 @@ describe("readAppEnv", () => {
       LOCAL_AGENT_MAX_TURNS: "0",
       LOCAL_AGENT_TIMEOUT_MINUTES: "1.5",
       LOCAL_AGENT_TEST_TIMEOUT_MINUTES: "-3",
+      LOCAL_AGENT_MODEL_TIMEOUT: "soon",
+      LOCAL_AGENT_SANDBOX_CHECKOUT_MB: "1.5",
       LOG_LEVEL: "verbose",
     });
     const byVariable = new Map(errors.map((message) => [message.split(/[ =(]/)[0], message]));
-    expect(errors).toHaveLength(14);
+    expect(errors).toHaveLength(16);
+    expect(byVariable.get("LOCAL_AGENT_SANDBOX_CHECKOUT_MB")).toBe('LOCAL_AGENT_SANDBOX_CHECKOUT_MB="1.5": expected a whole number of megabytes; the default is 8192');
+    expect(byVariable.get("LOCAL_AGENT_MODEL_TIMEOUT")).toBe('LOCAL_AGENT_MODEL_TIMEOUT="soon": expected a positive number of seconds; the default is 600');
     expect(byVariable.get("APP_ID")).toBe(
       'APP_ID="my-app": expected the numeric App ID from the GitHub App\'s settings page, e.g. APP_ID=123456',
     );

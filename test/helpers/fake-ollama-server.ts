@@ -86,7 +86,24 @@ export interface FakeChatHang {
   partialContent?: string;
 }
 
-export type FakeChatReply = FakeChatSuccess | FakeChatFailure | FakeChatHang;
+/** Streamed: an empty chunk (`"content": ""`, `done: false`) every few ms, never a final one, until the client leaves. */
+export interface FakeChatEmptyChunks {
+  emptyChunksEveryMs: number;
+  /** Send this content first. */
+  partialContent?: string;
+}
+
+/**
+ * Streamed: a model that runs on regardless of `num_predict` (a broken server, a proxy that is
+ * not a model server): `chars` characters of content in chunks of `chunkSize`, written with
+ * backpressure, stopping when the client leaves. `RecordedRequest.charsSent` says how far it got.
+ */
+export interface FakeChatFlood {
+  /** `oneLine`: all of it inside one NDJSON line that never ends (a client buffers it whole, looking for the newline). */
+  flood: { chars: number; chunkSize: number; oneLine?: boolean };
+}
+
+export type FakeChatReply = FakeChatSuccess | FakeChatFailure | FakeChatHang | FakeChatEmptyChunks | FakeChatFlood;
 
 /** Everything the fake saw, in arrival order. */
 export interface RecordedRequest {
@@ -97,6 +114,8 @@ export interface RecordedRequest {
   body: Record<string, unknown>;
   /** True when the client closed the connection before the response was complete. */
   clientDisconnected: boolean;
+  /** Flood replies: characters of content written before the client left. */
+  charsSent?: number;
 }
 
 export interface FakeOllamaServerOptions {
@@ -197,6 +216,27 @@ export async function startFakeOllamaServer(options: FakeOllamaServerOptions = {
     const streamed = body.stream !== false;
     const reply = nextReply(body);
     const disconnected = onceClosed(res);
+
+    if ("emptyChunksEveryMs" in reply) {
+      startStream(res);
+      if (reply.partialContent !== undefined) writeLine(res, chunk(name, { content: reply.partialContent }));
+      while (!(await sleepUnlessClosed(reply.emptyChunksEveryMs, disconnected))) writeLine(res, chunk(name, { content: "" }));
+      return;
+    }
+
+    if ("flood" in reply) {
+      startStream(res);
+      const piece = "x".repeat(reply.flood.chunkSize);
+      record.charsSent = 0;
+      if (reply.flood.oneLine) res.write(`{"model":${JSON.stringify(name)},"message":{"role":"assistant","content":"`);
+      while (record.charsSent < reply.flood.chars && !res.destroyed) {
+        record.charsSent += piece.length;
+        const data = reply.flood.oneLine ? piece : `${JSON.stringify(chunk(name, { content: piece }))}\n`;
+        if (!res.write(data) && (await drainedOrClosed(res, disconnected))) return;
+      }
+      if (!res.destroyed) res.end(`${JSON.stringify(finalChunk(name, { doneReason: "stop", promptEvalCount: promptTokens, evalCount: record.charsSent }))}\n`);
+      return;
+    }
 
     if ("hang" in reply) {
       if (streamed && reply.partialContent !== undefined) {
@@ -452,6 +492,11 @@ function onceClosed(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     res.once("close", () => resolve());
   });
+}
+
+/** Waits for the socket to drain; true when the client disconnected instead. */
+function drainedOrClosed(res: ServerResponse, closed: Promise<void>): Promise<boolean> {
+  return Promise.race([new Promise<false>((resolve) => res.once("drain", () => resolve(false))), closed.then(() => true as const)]);
 }
 
 /** Sleeps; true when the client disconnected meanwhile (the caller then stops answering). */
