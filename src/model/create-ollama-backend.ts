@@ -119,7 +119,15 @@ export function createOllamaBackend(params: CreateOllamaBackendParams): ModelBac
         } catch (error) {
           throw guard.failure() ?? (await failure(error, context("show", signal)));
         }
-        return buildOllamaModelInfo({ model, version, show, numCtx: params.numCtx });
+        const facts = buildOllamaModelInfo({ model, version, show, numCtx: params.numCtx });
+        if (facts.unusable) {
+          throw new ModelError(
+            "model_unusable",
+            facts.unusable,
+            `re-create it with a Modelfile TEMPLATE that renders every message (for ChatML models: TEMPLATE """{{- range .Messages }}<|im_start|>{{ .Role }}\n{{ .Content }}<|im_end|>\n{{ end }}<|im_start|>assistant\n"""), or pull the model's official tag`,
+          );
+        }
+        return facts;
       },
       (error) => toModelError(error, context("show", signal)),
     );

@@ -23,6 +23,11 @@ export type ModelErrorCode =
   | "stalled"
   /** The reply passed its cap (characters, tokens or bytes); the request was stopped. Not retried. */
   | "reply_too_long"
+  /**
+   * The server has the model but cannot run it as a chat agent, e.g. an Ollama chat template
+   * that renders only the last message. Not retried: the set-up must change.
+   */
+  | "model_unusable"
   /** A replay transcript has no more replies. */
   | "replay_exhausted"
   /** The server answered with something we cannot use (bad status, malformed body). */
