@@ -1,6 +1,7 @@
 import path from "node:path";
 import { createLlamaCppBackend } from "./create-llamacpp-backend.js";
 import { createOllamaBackend } from "./create-ollama-backend.js";
+import { createOpenAiBackend } from "./create-openai-backend.js";
 import { createReplayBackend } from "./create-replay-backend.js";
 import { parseModelSpec } from "./parse-model-spec.js";
 import type { ModelBackend } from "./types.js";
@@ -11,7 +12,7 @@ export class ModelSpecError extends Error {
 }
 
 /**
- * A backend from a model spec. Live backends (ollama, llamacpp) record every raw reply to
+ * A backend from a model spec. Live backends (ollama, llamacpp, openai) record every raw reply to
  * `recordFile` so any real session can be replayed offline.
  */
 export function createModelBackend(params: {
@@ -41,6 +42,21 @@ export function createModelBackend(params: {
       break;
     case "llamacpp":
       backend = createLlamaCppBackend({ url: spec.url, fetch: params.fetch, numCtx: params.numCtx, temperature: params.temperature });
+      break;
+    case "openai":
+      try {
+        backend = createOpenAiBackend({
+          model: spec.model,
+          baseUrl: params.env.OPENAI_BASE_URL,
+          apiKey: params.env.OPENAI_API_KEY,
+          fetch: params.fetch,
+          numCtx: params.numCtx,
+          temperature: params.temperature,
+        });
+      } catch (error) {
+        // A bad OPENAI_BASE_URL is a usage error, reported like a bad spec.
+        throw new ModelSpecError(error instanceof Error ? error.message : String(error));
+      }
       break;
     case "replay":
       return createReplayBackend({ file: path.resolve(params.cwd, spec.file), spec: params.spec });
