@@ -63,7 +63,7 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
 
   function modelEntry(model: FakeOpenAiModel): Record<string, unknown> {
     const entry: Record<string, unknown> = { id: model.id, object: "model", created: 1735142223, owned_by: flavor === "llama-server" ? "llamacpp" : "organization-owner" };
-    if (flavor === "llama-server") entry.meta = { n_ctx_train: model.contextLength ?? 131072, n_vocab: 152064 };
+    if (flavor === "llama-server") entry.meta = { n_ctx_train: model.contextLength ?? 131072, n_ctx: nCtx, n_vocab: 152064 };
     if (flavor === "vllm") entry.max_model_len = nCtx;
     return entry;
   }
@@ -110,7 +110,8 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
     const chunk = (delta: Record<string, unknown>, finish: string | null = null, extra: Record<string, unknown> = {}) =>
       res.write(`data: ${JSON.stringify({ ...head, object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
     res.write(": keep-alive\n\n");
-    chunk({ role: "assistant", content: "" });
+    // llama-server opens with `content: null`; others with "".
+    chunk({ role: "assistant", content: flavor === "llama-server" ? null : "" });
     for (const piece of splitEvery(reply.reasoning ?? "", 4)) chunk({ reasoning_content: piece });
     for (const piece of reply.chunks ?? splitEvery(content, 3)) chunk({ content: piece });
     toolCalls.forEach((call, index) => {
@@ -120,9 +121,11 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
     if (reply.hang) return;
     if (reply.streamError !== undefined) return void res.end(`data: ${JSON.stringify({ error: reply.streamError })}\n\n`);
     if (reply.endEarly) return void res.end();
-    chunk({}, finishReason, timings);
     const streamOptions = isRecord(body.stream_options) ? body.stream_options : {};
-    if (streamOptions.include_usage === true && usage) res.write(`data: ${JSON.stringify({ ...head, object: "chat.completion.chunk", choices: [], usage })}\n\n`);
+    const usageChunk = streamOptions.include_usage === true && usage !== undefined;
+    // llama-server sends its timings with the usage chunk when there is one, else with the last choice.
+    chunk({}, finishReason, usageChunk ? {} : timings);
+    if (usageChunk) res.write(`data: ${JSON.stringify({ ...head, object: "chat.completion.chunk", choices: [], usage, ...timings })}\n\n`);
     res.end("data: [DONE]\n\n");
   }
 

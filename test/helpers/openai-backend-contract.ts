@@ -54,7 +54,8 @@ export function describeOpenAiBackendContract(name: string, target: () => OpenAi
       const model = backend();
       const info = await model.info();
       if (!info.structuredOutput?.supported) return;
-      const reply = await model.complete({ purpose: "agent", messages: ASK, maxTokens: 256, constraint: { jsonSchema: toolCallJsonSchema(CHANGE_TOOLS) } });
+      // Temperature 0: a tiny model's free "thought" may otherwise run past the token limit.
+      const reply = await model.complete({ purpose: "agent", messages: ASK, maxTokens: 512, temperature: 0, constraint: { jsonSchema: toolCallJsonSchema(CHANGE_TOOLS) } });
       expect(parseToolReply({ reply, tools: CHANGE_TOOLS, repair: false })).toMatchObject({ ok: true, rawValid: true });
     });
 

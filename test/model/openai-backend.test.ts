@@ -41,6 +41,9 @@ beforeAll(async () => {
 });
 afterAll(() => contractServer.close());
 describeOpenAiBackendContract("fake llama-server /v1", () => ({ baseUrl: contractServer.baseUrl, model: "default", slowNextReply: () => contractServer.reply({ hang: true }) }));
+// The same assertions against a real llama-server, when one is given (`npm run real-models -- start` prints the line).
+const realServer = process.env.LLAMA_SERVER_URL?.replace(/\/+$/, "");
+if (realServer) describeOpenAiBackendContract(`llama-server at ${realServer}/v1`, () => ({ baseUrl: `${realServer}/v1`, model: "default" }));
 
 describe("openai: requests", () => {
   it("streams each chat request with the model, the template-safe messages, sampling, max_tokens and usage, and the schema once the probe passed", async () => {
@@ -154,17 +157,19 @@ describe("openai: replies", () => {
 
 describe("openai: model info", () => {
   it("llama-server: build, slot context, trained context and quantization from /props and /v1/models", async () => {
-    const server = await fake({ flavor: "llama-server", nCtx: 16384, singleModel: true, models: [{ id: "Qwen2.5-Coder-7B-Instruct-Q5_K_M", contextLength: 32768 }] });
+    // llama-server lists (and answers as) the GGUF path it was started with.
+    const path = "/models/Qwen2.5-Coder-7B-Instruct-Q5_K_M.gguf";
+    const server = await fake({ flavor: "llama-server", nCtx: 16384, singleModel: true, models: [{ id: path, contextLength: 32768 }] });
     const info = await backendFor(server, { model: "anything" }).info();
     expect(info).toMatchObject({
       backend: "openai",
-      name: "Qwen2.5-Coder-7B-Instruct-Q5_K_M",
+      name: "Qwen2.5-Coder-7B-Instruct-Q5_K_M.gguf",
       quantization: "Q5_K_M",
       contextLength: 32768,
       numCtx: 16384,
       backendVersion: "llama.cpp b6500-0123abcd",
     });
-    expect(info.warnings.join("\n")).toMatch(/"anything" is not in the server's model list \(Qwen2\.5-Coder-7B-Instruct-Q5_K_M\), but it answered/);
+    expect(info.warnings.join("\n")).toMatch(/"anything" is not in the server's model list \(\/models\/Qwen2\.5-Coder-7B-Instruct-Q5_K_M\.gguf\), but it answered/);
   });
 
   it("vLLM: version and max_model_len", async () => {

@@ -30,10 +30,12 @@ export function buildOpenAiModelInfo(params: {
     );
   }
 
-  const name = probe.answeredModel?.trim() || model;
-  const quantization = [facts.modelPath, entry?.id, name, model].map((n) => quantizationFromName(n?.replace(/@/g, "-"))).find((q) => q !== null) ?? null;
+  // llama-server names its model by the GGUF path it was started with: the file name is the name.
+  const answered = probe.answeredModel?.trim() || model;
+  const name = /[\\/].*\.gguf$/i.test(answered) ? (answered.split(/[\\/]/).pop() ?? answered) : answered;
+  const quantization = [facts.modelPath, entry?.id, answered, model].map((n) => quantizationFromName(n?.replace(/@/g, "-"))).find((q) => q !== null) ?? null;
   const contextLength = entry?.meta?.n_ctx_train ?? entry?.max_context_length ?? entry?.context_length ?? entry?.max_model_len ?? null;
-  const window = facts.slotContext ?? entry?.loaded_context_length ?? entry?.max_model_len ?? null;
+  const window = facts.slotContext ?? entry?.meta?.n_ctx ?? entry?.loaded_context_length ?? entry?.max_model_len ?? null;
   let numCtx = window ?? params.numCtx ?? null;
   if (window !== null && params.numCtx !== undefined && params.numCtx < window) numCtx = params.numCtx;
   if (window !== null && params.numCtx !== undefined && params.numCtx > window) {

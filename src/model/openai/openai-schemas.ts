@@ -75,8 +75,8 @@ export type ChatCompletion = z.infer<typeof ChatCompletionSchema>;
 export const ModelEntrySchema = z.object({
   /** The name to send as `model`. */
   id: z.string(),
-  /** llama-server: GGUF facts; `n_ctx_train` is the trained context length. */
-  meta: z.object({ n_ctx_train: z.number().int().positive().optional() }).nullish(),
+  /** llama-server: GGUF facts; `n_ctx_train` is the trained context length, `n_ctx` (newer builds) the one it runs with. */
+  meta: z.object({ n_ctx_train: z.number().int().positive().optional(), n_ctx: z.number().int().positive().optional() }).nullish(),
   /** vLLM, SGLang: the context window the server runs with. */
   max_model_len: z.number().int().positive().optional(),
   /** OpenRouter-style and some LM Studio builds: the model's context length. */

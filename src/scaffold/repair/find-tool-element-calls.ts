@@ -27,8 +27,10 @@ export function findToolElementCalls(text: string): FoundCall[] {
     const invoke = tag === "invoke" && attributes.name !== undefined;
     const tool = invoke ? null : resolveToolName(tag, TOOL_NAMES);
     if (!invoke && tool === null) continue;
-    const { name: invokeName, ...args } = invoke ? attributes : { name: undefined, ...attributes };
-    const name = invokeName ?? tag;
+    // `<invoke name="x" …/>` names the tool by attribute; on a tool element, `name` is an argument.
+    const { name: invokeName = tag, ...invokeArgs } = attributes;
+    const args = invoke ? invokeArgs : attributes;
+    const name = invoke ? invokeName : tag;
     if (slash === "/") {
       if (!invoke && Object.keys(args).length === 0) continue;
       calls.push({ name, args, start: open.index, end: open.index + whole.length, truncated: false, repaired: false, mapped: true, family: FAMILY });

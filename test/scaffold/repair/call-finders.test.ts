@@ -80,3 +80,9 @@ describe("the families' readings", () => {
     expect(parse(text)).toMatchObject({ ok: false, error: { code: "truncated" } });
   });
 });
+
+describe("tool elements", () => {
+  it("an attribute called name is an argument of a tool element, not the tool", () => {
+    expect(parse(`<search pattern="parseDate" name="x" />`)).toMatchObject({ ok: false, error: { code: "unexpected_arg", tool: "search", message: expect.stringContaining(`"name"`) } });
+  });
+});
