@@ -9,6 +9,7 @@ import { createTokenEstimator } from "../scaffold/context/create-token-estimator
 import { planCompaction } from "../scaffold/context/plan-compaction.js";
 import { canonicalJson, detectLoop, type CallRecord } from "../scaffold/detect-loop.js";
 import { isStopReply } from "../scaffold/is-stop-reply.js";
+import { noteReplyFamilies } from "../scaffold/note-reply-families.js";
 import { queryToolCall, type QueryResult } from "../scaffold/query-tool-call.js";
 import { toolCallGbnf } from "../scaffold/tool-call-gbnf.js";
 import { createAllowedMatcher } from "../task/allowed-files.js";
@@ -211,9 +212,10 @@ export async function runAgent(params: RunAgentParams): Promise<AgentResult> {
 
     const interventions = [...pending, ...result.interventions];
     const record = (fields: Partial<TurnRecord> & { valid: boolean }): TurnRecord => ({
-      n: ++n, kind: "agent", raw_valid: result.rawValid, tool: null, error: null, failure_mode: null, note: null,
+      n: ++n, kind: "agent", raw_valid: result.rawValid, tool: null, error: null, failure_mode: null,
       prompt_tokens: sum(result.attempts, "prompt_tokens"), completion_tokens: sum(result.attempts, "completion_tokens"),
       latency_ms: sum(result.attempts, "latency_ms"), attempts: result.attempts, ...fields, interventions: unique([...interventions, ...(fields.interventions ?? [])]),
+      note: noteReplyFamilies(fields.note ?? null, result.families),
     });
     const classify = (signals: { loop?: boolean; wrongFile?: boolean; prematureStop?: boolean }) =>
       classifyFailure({

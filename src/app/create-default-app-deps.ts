@@ -19,7 +19,7 @@ export function createDefaultAppDeps(params: { config: AppConfig; env: NodeJS.Pr
       runner ??= createCommandRunner({ mode: config.sandbox, env, logger: { warn: params.warn } });
       return runner;
     },
-    createModel: ({ spec, recordFile }) => createModelBackend({ spec, env: { ...env, OLLAMA_HOST: config.ollamaHost }, cwd: dataDir, recordFile }),
+    createModel: ({ spec, recordFile }) => createModelBackend({ spec, env: { ...env, OLLAMA_HOST: config.ollamaHost, OPENAI_BASE_URL: config.openaiBaseUrl }, cwd: dataDir, recordFile }),
     now: () => new Date(),
     workspacesDir: path.join(dataDir, "workspaces"),
     reportsDir: path.join(dataDir, "reports"),

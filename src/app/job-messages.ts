@@ -76,7 +76,7 @@ export function hintForReport(report: Report): string | null {
   const reason = report.exit_reason;
   if (report.outcome === "completed" || report.outcome === "answered") return null;
   if (/cannot reach|unreachable|connection refused/i.test(reason)) {
-    return "Check that the model server runs on the app's host and that OLLAMA_HOST (or the llamacpp URL) points at it, then comment `/fix`.";
+    return "Check that the model server runs on the app's host and that OLLAMA_HOST (or the llamacpp URL, or OPENAI_BASE_URL for openai:) points at it, then comment `/fix`.";
   }
   if (/not pulled|ollama pull|not found/i.test(reason)) return "Pull the model on the model server (the message above names the command) or change LOCAL_AGENT_MODEL, then comment `/fix`.";
   if (/^setup command/.test(reason)) return "Fix the `setup` command in `.github/local-agent.yml` on the default branch.";

@@ -11,7 +11,8 @@ import type { CliDeps } from "./cli-deps.js";
 export const DOCTOR_USAGE = `Usage: local-agent doctor [--model SPEC] [--probe N]
 
 Checks what local-agent needs: Node, git, the bubblewrap sandbox, the model server and model
-(reachable, pulled, quantization, context), and the GitHub App settings when APP_ID is set.
+(reachable, pulled, quantization, context; for openai: whether the server holds replies to a
+JSON schema), and the GitHub App settings when APP_ID is set.
 --probe N asks the model for N grammar-constrained tool calls and reports how many were valid.
 Exit status: 0 when everything needed works, 1 otherwise.`;
 
@@ -83,11 +84,21 @@ async function checkModel(params: { spec: string; probe: number; deps: CliDeps }
   } catch (error) {
     return [{ name: "model", ok: false, detail: error instanceof Error ? error.message : String(error), required: true }];
   }
+  let constrained = true;
   try {
     const info = await model.info();
     const facts = [info.name, info.quantization, info.contextLength ? `context ${info.contextLength}` : null, info.numCtx ? `num_ctx ${info.numCtx}` : null, info.backendVersion ? `${info.backend} ${info.backendVersion}` : null];
     out.push({ name: "model", ok: true, detail: facts.filter(Boolean).join(", "), required: true });
-    for (const warning of info.warnings) out.push({ name: "model", ok: false, detail: warning, required: false });
+    const structured = info.structuredOutput;
+    if (structured) {
+      constrained = structured.supported;
+      const detail = structured.supported ? structured.detail : `${structured.detail}: tool calls are not grammar-constrained; the repair and retry layers do the work`;
+      out.push({ name: "constrain", ok: structured.supported, detail, required: false });
+    }
+    for (const warning of info.warnings) {
+      if (structured && warning.startsWith(structured.detail)) continue;
+      out.push({ name: "model", ok: false, detail: warning, required: false });
+    }
   } catch (error) {
     return [{ name: "model", ok: false, detail: error instanceof ModelError ? error.describe() : String(error), required: true }];
   }
@@ -117,7 +128,7 @@ async function checkModel(params: { spec: string; probe: number; deps: CliDeps }
   out.push({
     name: "probe",
     ok: valid > 0,
-    detail: `${valid}/${params.probe} grammar-constrained replies were the expected valid call (${Math.round(latency / params.probe)} ms each)`,
+    detail: `${valid}/${params.probe} ${constrained ? "grammar-constrained" : "unconstrained"} replies were the expected valid call (${Math.round(latency / params.probe)} ms each)`,
     required: true,
   });
   return out;

@@ -21,8 +21,9 @@ Runs the agent on a local git checkout and leaves its edits in the working tree.
   --issue-text TEXT     issue text given inline
   --allow GLOB          a file the agent may change (repeatable; adds to the issue's list)
   --label NAME          an issue label (repeatable; e.g. question)
-  --model SPEC          ollama:<tag> | llamacpp:<url> | replay:<file.jsonl> | sim:<profile>
-                        (default: $LOCAL_AGENT_MODEL)
+  --model SPEC          ollama:<tag> | llamacpp:<url> | openai:<model> | replay:<file.jsonl>
+                        | sim:<profile> (default: $LOCAL_AGENT_MODEL); openai: talks to
+                        $OPENAI_BASE_URL (default http://127.0.0.1:1234/v1), key $OPENAI_API_KEY
   --test-cmd CMD        test command (default: detected); "none" accepts an unverified change
   --setup-cmd CMD       run once before the agent starts, with network (e.g. "npm ci")
   --max-turns N         agent turns before giving up (default 40)
@@ -148,7 +149,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
   const reportFile = values.report
     ? path.resolve(deps.cwd, values.report)
     : path.join(os.tmpdir(), "local-agent", `${path.basename(repoDir)}-${stamp}.json`);
-  const live = modelSpec.startsWith("ollama:") || modelSpec.startsWith("llamacpp:");
+  const live = ["ollama:", "llamacpp:", "openai:"].some((prefix) => modelSpec.startsWith(prefix));
   const recordFile = values.record ? path.resolve(deps.cwd, values.record) : live ? reportFile.replace(/\.json$/, "") + ".transcript.jsonl" : null;
 
   let runner;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { DEFAULT_OLLAMA_HOST, normalizeOllamaHost } from "../model/ollama/normalize-ollama-host.js";
 import { DEFAULT_MODEL_REQUEST_LIMITS, modelRequestLimitsFromEnv, type ModelRequestLimits } from "../model/model-request-limits.js";
 import { DEFAULT_SANDBOX_DISK_LIMITS, sandboxDiskLimitsFromEnv, type SandboxDiskLimits } from "../workspace/sandbox/sandbox-disk-limits.js";
+import { DEFAULT_OPENAI_BASE_URL, normalizeOpenAiBaseUrl } from "../model/openai/normalize-openai-base-url.js";
 import { canonicalModelSpec } from "./canonical-model-spec.js";
 
 /**
@@ -16,11 +17,11 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 export const SANDBOX_MODES = ["bwrap", "off"] as const;
 
 /** Variables whose values never appear in messages or logs. */
-export const SECRET_ENV_VARS: ReadonlySet<string> = new Set(["WEBHOOK_SECRET", "PRIVATE_KEY"]);
+export const SECRET_ENV_VARS: ReadonlySet<string> = new Set(["WEBHOOK_SECRET", "PRIVATE_KEY", "OPENAI_API_KEY"]);
 
 /** The Probot default that signs nothing: with it anyone can forge webhooks (security_anchors 5.1). */
 const PROBOT_PLACEHOLDER_SECRET = "development";
-const MODEL_FORMS = "ollama:<tag>, llamacpp:<url>, replay:<file.jsonl> or sim:<profile>";
+const MODEL_FORMS = "ollama:<tag>, llamacpp:<url>, openai:<model>, replay:<file.jsonl> or sim:<profile>";
 
 const blankIsUnset = (value: unknown): unknown => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
@@ -173,6 +174,17 @@ export const AppEnvSchema = z
       }
       return host;
     }),
+    /** The OpenAI-compatible server `openai:<model>` talks to (its API root, usually ending in /v1). */
+    OPENAI_BASE_URL: optional().transform((raw, ctx) => {
+      try {
+        return normalizeOpenAiBaseUrl(raw);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
+    /** The key `openai:<model>` sends as a bearer token; most local servers need none. Never logged. */
+    OPENAI_API_KEY: optional(),
     /** Folder for the job database and workspaces. */
     LOCAL_AGENT_DATA_DIR: optional().transform((raw) => raw?.trim() ?? "./data"),
     /** The issue label that starts a job (GitHub labels are at most 50 characters). */
@@ -250,6 +262,8 @@ export const AppEnvSchema = z
     model: env.LOCAL_AGENT_MODEL,
     /** Normalized Ollama base URL. */
     ollamaHost: env.OLLAMA_HOST ?? DEFAULT_OLLAMA_HOST,
+    /** Normalized base URL of the OpenAI-compatible server. */
+    openaiBaseUrl: env.OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL,
     /** Data folder, as given (relative paths are relative to the working directory). */
     dataDir: env.LOCAL_AGENT_DATA_DIR,
     /** The trigger label. */

@@ -13,6 +13,7 @@ export function describeAppConfig(config: AppConfig): Record<string, unknown> {
     webhookProxyUrl: config.webhookProxyUrl === null ? null : `${originOf(config.webhookProxyUrl)}/… (channel hidden)`,
     model: withoutCredentials(config.model),
     ollamaHost: withoutCredentials(config.ollamaHost),
+    openaiBaseUrl: withoutCredentials(config.openaiBaseUrl),
     dataDir: config.dataDir,
     label: config.label,
     gpuSlots: config.gpuSlots,

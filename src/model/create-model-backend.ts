@@ -1,6 +1,7 @@
 import path from "node:path";
 import { createLlamaCppBackend } from "./create-llamacpp-backend.js";
 import { createOllamaBackend } from "./create-ollama-backend.js";
+import { createOpenAiBackend } from "./create-openai-backend.js";
 import { createReplayBackend } from "./create-replay-backend.js";
 import { modelRequestLimitsFromEnv, type ModelRequestLimits } from "./model-request-limits.js";
 import { parseModelSpec } from "./parse-model-spec.js";
@@ -12,7 +13,7 @@ export class ModelSpecError extends Error {
 }
 
 /**
- * A backend from a model spec. Live backends (ollama, llamacpp) record every raw reply to
+ * A backend from a model spec. Live backends (ollama, llamacpp, openai) record every raw reply to
  * `recordFile` so any real session can be replayed offline, and run every request under the
  * limits: `limits` over `LOCAL_AGENT_MODEL_TIMEOUT`/`LOCAL_AGENT_MODEL_IDLE_TIMEOUT` over the defaults.
  */
@@ -49,6 +50,22 @@ export function createModelBackend(params: {
       break;
     case "llamacpp":
       backend = createLlamaCppBackend({ url: spec.url, fetch: params.fetch, numCtx: params.numCtx, temperature: params.temperature, limits });
+      break;
+    case "openai":
+      try {
+        backend = createOpenAiBackend({
+          model: spec.model,
+          baseUrl: params.env.OPENAI_BASE_URL,
+          apiKey: params.env.OPENAI_API_KEY,
+          fetch: params.fetch,
+          numCtx: params.numCtx,
+          temperature: params.temperature,
+          limits,
+        });
+      } catch (error) {
+        // A bad OPENAI_BASE_URL is a usage error, reported like a bad spec.
+        throw new ModelSpecError(error instanceof Error ? error.message : String(error));
+      }
       break;
     case "replay":
       return createReplayBackend({ file: path.resolve(params.cwd, spec.file), spec: params.spec });

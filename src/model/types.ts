@@ -1,6 +1,6 @@
 /**
- * The one small interface every model backend implements (`ollama`, `llamacpp`, `replay`,
- * `sim`). The agent loop sees only this; it never knows which server is behind it.
+ * The one small interface every model backend implements (`ollama`, `llamacpp`, `openai`,
+ * `replay`, `sim`). The agent loop sees only this; it never knows which server is behind it.
  */
 
 export type ChatRole = "system" | "user" | "assistant" | "tool";
@@ -68,7 +68,7 @@ export interface ModelReply {
 export interface ModelInfo {
   /** The spec the user gave, e.g. `ollama:qwen2.5-coder:7b`. */
   spec: string;
-  /** `ollama`, `llamacpp`, `replay` or `sim`. */
+  /** `ollama`, `llamacpp`, `openai`, `replay` or `sim`. */
   backend: string;
   /** Model name as the server knows it. */
   name: string;
@@ -82,6 +82,11 @@ export interface ModelInfo {
   backendVersion: string | null;
   /** Things the user should know (an old server that cannot refuse truncation, a q3 quant, …). */
   warnings: string[];
+  /**
+   * Whether this backend can hold replies to the tool-call schema, when it had to find out
+   * (`openai:` probes the server once): shown by `doctor`. Absent for backends that always can.
+   */
+  structuredOutput?: { supported: boolean; detail: string };
 }
 
 export interface ModelBackend {

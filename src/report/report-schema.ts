@@ -120,7 +120,7 @@ export const ReportSchema = z.object({
     test_command: z.string().nullable(),
   }),
   model: z.object({
-    /** The model spec as given (`ollama:<tag>`, `llamacpp:<url>`, `replay:<file>`, `sim:<profile>`). */
+    /** The model spec as given (`ollama:<tag>`, `llamacpp:<url>`, `openai:<model>`, `replay:<file>`, `sim:<profile>`). */
     spec: z.string(),
     /** Backend name. */
     backend: z.string(),

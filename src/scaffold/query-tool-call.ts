@@ -39,6 +39,8 @@ interface Common {
   truncation: boolean;
   /** For the user: why the last reply was unusable at the model level (empty, cut off), if it was. */
   problem: string | null;
+  /** The reply families the repair layer recognized over the attempts (for the turn's note). */
+  families: string[];
 }
 
 export type QueryResult =
@@ -68,6 +70,7 @@ export async function queryToolCall(params: QueryParams): Promise<QueryResult> {
   let rawValid = false;
   let truncation = false;
   let problem: string | null = null;
+  const families: string[] = [];
 
   for (let attempt = 0; ; attempt++) {
     const messages = [...params.prompt, ...temporary];
@@ -78,7 +81,7 @@ export async function queryToolCall(params: QueryParams): Promise<QueryResult> {
     } catch (error) {
       if (error instanceof ModelError && error.code === "context_overflow") {
         attempts.push(emptyAttempt(estimate, error.message));
-        return { kind: "overflow", reason: error.message, attempts, interventions, rawValid, firstError, raw: "", truncation: true, problem: error.describe() };
+        return { kind: "overflow", reason: error.message, attempts, interventions, rawValid, firstError, raw: "", truncation: true, problem: error.describe(), families };
       }
       throw error;
     }
@@ -101,16 +104,17 @@ export async function queryToolCall(params: QueryParams): Promise<QueryResult> {
     if (silentlyTruncated) {
       truncation = true;
       if (layers.has("context")) {
-        return { kind: "overflow", reason: "the server dropped part of the prompt", attempts, interventions, rawValid, firstError, raw: reply.content, truncation, problem };
+        return { kind: "overflow", reason: "the server dropped part of the prompt", attempts, interventions, rawValid, firstError, raw: reply.content, truncation, problem, families };
       }
     }
     for (const intervention of parsed.interventions) if (!interventions.includes(intervention)) interventions.push(intervention);
+    for (const family of parsed.families) if (!families.includes(family)) families.push(family);
     if (parsed.ok) {
-      return { kind: "call", call: parsed.call, notes: parsed.notes, attempts, interventions, rawValid, firstError, raw: reply.content, truncation, problem };
+      return { kind: "call", call: parsed.call, notes: parsed.notes, attempts, interventions, rawValid, firstError, raw: reply.content, truncation, problem, families };
     }
     const exhausted = attempt + 1 >= params.maxAttempts;
     if (!retry || exhausted) {
-      return { kind: "invalid", error: parsed.error, exhausted: retry && exhausted, attempts, interventions, rawValid, firstError, raw: reply.content, truncation, problem };
+      return { kind: "invalid", error: parsed.error, exhausted: retry && exhausted, attempts, interventions, rawValid, firstError, raw: reply.content, truncation, problem, families };
     }
     interventions.push("retry");
     if (previousRaw !== null && previousRaw === reply.content) {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { captureCli } from "../helpers/capture-cli.js";
 import { startFakeOllamaServer, type FakeOllamaServer } from "../helpers/fake-ollama-server.js";
+import { startFakeOpenAiServer } from "../helpers/fake-openai-server.js";
 
 let server: FakeOllamaServer | null = null;
 afterEach(async () => {
@@ -29,6 +30,30 @@ describe("local-agent doctor", () => {
     expect(code).toBe(0);
     const chat = server.requestsTo("/api/chat")[0];
     expect(chat?.body.format).toMatchObject({ oneOf: expect.any(Array) });
+  });
+
+  it("shows whether an OpenAI-compatible server holds replies to the tool-call schema", async () => {
+    const honours = await startFakeOpenAiServer({ flavor: "vllm", replies: [{ content: '{"thought":"read it","tool":"read_file","args":{"path":"README.md"}}' }] });
+    try {
+      const cli = captureCli({ env: { ...process.env, OPENAI_BASE_URL: honours.baseUrl, LOCAL_AGENT_SANDBOX: "off" } });
+      expect(await main(["doctor", "--model", "openai:qwen2.5-coder-7b-instruct", "--probe", "1"], cli.deps)).toBe(0);
+      expect(cli.out()).toMatch(/^ok {4}model +qwen2\.5-coder-7b-instruct, context 32768, num_ctx 32768, openai vLLM 0\.11\.0$/m);
+      expect(cli.out()).toMatch(/^ok {4}constrain +response_format json_schema is honoured \(the probe reply matched the schema\)$/m);
+      expect(cli.out()).toMatch(/^ok {4}probe +1\/1 grammar-constrained replies were the expected valid call/m);
+      expect(honours.chats()[1]?.response_format).toMatchObject({ type: "json_schema" });
+    } finally {
+      await honours.close();
+    }
+    const ignores = await startFakeOpenAiServer({ responseFormat: "ignored", replies: [{ content: "Hello!" }, { content: "I would read the README." }] });
+    try {
+      const cli = captureCli({ env: { ...process.env, OPENAI_BASE_URL: ignores.baseUrl, LOCAL_AGENT_SANDBOX: "off" } });
+      expect(await main(["doctor", "--model", "openai:qwen2.5-coder-7b-instruct", "--probe", "1"], cli.deps)).toBe(1);
+      expect(cli.out()).toMatch(/^warn {2}constrain +the server accepts response_format json_schema but does not hold replies to it \(the probe reply was "Hello!"\): tool calls are not grammar-constrained; the repair and retry layers do the work$/m);
+      expect(cli.out()).not.toMatch(/^warn {2}model +the server accepts response_format/m);
+      expect(cli.out()).toMatch(/^FAIL {2}probe +0\/1 unconstrained replies were the expected valid call/m);
+    } finally {
+      await ignores.close();
+    }
   });
 
   it("fails with the cause and the fix when the model server is down or no model is set", async () => {

@@ -33,6 +33,7 @@ describe("readAppEnv", () => {
         webhookProxyUrl: null,
         model: "ollama:qwen2.5-coder:7b",
         ollamaHost: "http://127.0.0.1:11434",
+        openaiBaseUrl: "http://127.0.0.1:1234/v1",
         dataDir: "./data",
         label: "local-agent",
         gpuSlots: 1,
@@ -55,6 +56,8 @@ describe("readAppEnv", () => {
       ...BASE,
       WEBHOOK_PROXY_URL: "https://smee.io/AbCdEf123",
       OLLAMA_HOST: "gpu-box",
+      OPENAI_BASE_URL: "http://gpu-box:8000/v1/",
+      OPENAI_API_KEY: "sk-local-123",
       LOCAL_AGENT_DATA_DIR: "/var/lib/local-agent",
       LOCAL_AGENT_LABEL: "agent: fix",
       LOCAL_AGENT_GPU_SLOTS: "2",
@@ -71,6 +74,7 @@ describe("readAppEnv", () => {
     expect(result.ok && result.config).toMatchObject({
       webhookProxyUrl: "https://smee.io/AbCdEf123",
       ollamaHost: "http://gpu-box:11434",
+      openaiBaseUrl: "http://gpu-box:8000/v1",
       dataDir: "/var/lib/local-agent",
       label: "agent: fix",
       gpuSlots: 2,
@@ -132,6 +136,7 @@ describe("readAppEnv", () => {
       WEBHOOK_PROXY_URL: "smee.io/abc",
       LOCAL_AGENT_MODEL: "gpt-4",
       OLLAMA_HOST: "http://bad host:11434",
+      OPENAI_BASE_URL: "localhost:1234/v1",
       LOCAL_AGENT_LABEL: "x".repeat(51),
       LOCAL_AGENT_GPU_SLOTS: "zero",
       LOCAL_AGENT_SANDBOX: "docker",
@@ -144,7 +149,7 @@ describe("readAppEnv", () => {
       LOG_LEVEL: "verbose",
     });
     const byVariable = new Map(errors.map((message) => [message.split(/[ =(]/)[0], message]));
-    expect(errors).toHaveLength(16);
+    expect(errors).toHaveLength(17);
     expect(byVariable.get("LOCAL_AGENT_SANDBOX_CHECKOUT_MB")).toBe('LOCAL_AGENT_SANDBOX_CHECKOUT_MB="1.5": expected a whole number of megabytes; the default is 8192');
     expect(byVariable.get("LOCAL_AGENT_MODEL_TIMEOUT")).toBe('LOCAL_AGENT_MODEL_TIMEOUT="soon": expected a positive number of seconds; the default is 600');
     expect(byVariable.get("APP_ID")).toBe(
@@ -153,6 +158,7 @@ describe("readAppEnv", () => {
     expect(byVariable.get("WEBHOOK_PROXY_URL")).toMatch(/^WEBHOOK_PROXY_URL="smee.io\/abc": expected an http\(s\) URL/);
     expect(byVariable.get("LOCAL_AGENT_MODEL")).toMatch(/^LOCAL_AGENT_MODEL="gpt-4": model spec "gpt-4" is not one of ollama:<tag>/);
     expect(byVariable.get("OLLAMA_HOST")).toMatch(/^OLLAMA_HOST="http:\/\/bad host:11434": expected where Ollama listens/);
+    expect(byVariable.get("OPENAI_BASE_URL")).toMatch(/^OPENAI_BASE_URL="localhost:1234\/v1": .*not an http\(s\) URL; set it to the server's OpenAI base URL, e\.g\. OPENAI_BASE_URL=http:\/\/127\.0\.0\.1:1234\/v1/);
     expect(byVariable.get("LOCAL_AGENT_LABEL")).toMatch(/at most 50 characters/);
     expect(byVariable.get("LOCAL_AGENT_GPU_SLOTS")).toBe(
       'LOCAL_AGENT_GPU_SLOTS="zero": expected a whole number from 1 to 64 (how many jobs share the GPU at once); the default is 1',

@@ -4,11 +4,13 @@ import { Agent, fetch as undiciFetch } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLlamaCppBackend } from "../../src/model/create-llamacpp-backend.js";
 import { createOllamaBackend } from "../../src/model/create-ollama-backend.js";
+import { createOpenAiBackend } from "../../src/model/create-openai-backend.js";
 import { ModelError, isTransientModelError } from "../../src/model/model-error.js";
 import { DEFAULT_MODEL_REQUEST_LIMITS, type ModelRequestLimits } from "../../src/model/model-request-limits.js";
 import type { ModelRequest } from "../../src/model/types.js";
 import { startFakeLlamaServer, type FakeLlamaServer } from "../helpers/fake-llama-server.js";
 import { startFakeOllamaServer, type FakeOllamaServer, type FakeOllamaServerOptions } from "../helpers/fake-ollama-server.js";
+import { startFakeOpenAiServer, type FakeOpenAiServer } from "../helpers/fake-openai-server.js";
 
 /**
  * Attacks from issue 11: model servers that accept a request and then stall (send nothing,
@@ -152,6 +154,46 @@ describe("a stalled llama-server ends the request the same way", () => {
     expect(error.code).toBe("stalled");
     expect(error.message).toBe(`llama-server at ${server.url} streamed only empty chunks for 0.3 s; the request was stopped (the idle limit)`);
     await expect.poll(() => server.disconnects).toBe(1);
+  });
+});
+
+async function openai(): Promise<FakeOpenAiServer> {
+  const server = await startFakeOpenAiServer();
+  closers.push(server.close);
+  return server;
+}
+
+describe("a stalled OpenAI-compatible server ends the request the same way", () => {
+  it("accepts /chat/completions and sends nothing: stopped when the run's time runs out, connection closed", async () => {
+    const server = await openai();
+    const backend = createOpenAiBackend({ model: "qwen2.5-coder-7b-instruct", baseUrl: server.baseUrl, probe: false, stream: false, limits: LONG });
+    await backend.info();
+    server.reply({ hang: true });
+    const error = await modelError(backend.complete({ ...REQUEST, timeLeftMs: 300 }));
+    expect(error.code).toBe("deadline");
+    expect(error.message).toMatch(new RegExp(`^the OpenAI-compatible server at ${server.baseUrl} accepted the request and sent nothing for [\\d.]+ s`));
+    expect(error.hint).toContain("OPENAI_BASE_URL");
+    await expect.poll(() => server.disconnects).toBe(1);
+  });
+
+  it("starts a stream and then goes quiet: stopped by the idle limit", async () => {
+    const server = await openai();
+    const backend = createOpenAiBackend({ model: "qwen2.5-coder-7b-instruct", baseUrl: server.baseUrl, probe: false, limits: { ...LONG, idleMs: 300 } });
+    await backend.info();
+    server.reply({ content: '{"tool":', hang: true });
+    const error = await modelError(backend.complete(REQUEST));
+    expect(error.code).toBe("stalled");
+    expect(isTransientModelError(error)).toBe(false);
+    await expect.poll(() => server.disconnects).toBe(1);
+  });
+
+  it("a reply longer than the cap is stopped as too long", async () => {
+    const server = await openai();
+    const backend = createOpenAiBackend({ model: "qwen2.5-coder-7b-instruct", baseUrl: server.baseUrl, probe: false, limits: { ...LONG, maxReplyChars: 1000 } });
+    await backend.info();
+    server.reply({ content: "x".repeat(20_000) });
+    const error = await modelError(backend.complete({ ...REQUEST, maxTokens: 100_000 }));
+    expect(error.code).toBe("reply_too_long");
   });
 });
 
