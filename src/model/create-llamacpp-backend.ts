@@ -41,6 +41,17 @@ const CompletionSchema = z.object({
   tokens_predicted: z.number().optional(),
   /** The context overflowed and llama-server dropped tokens (context shift). */
   truncated: z.boolean().optional(),
+  /** Where the time went, and how much of the prompt came from the KV cache. */
+  timings: z
+    .object({
+      /** Prompt tokens served from the KV cache. */
+      cache_n: z.number().optional(),
+      /** Time spent evaluating the uncached prompt tokens. */
+      prompt_ms: z.number().optional(),
+      /** Time spent generating. */
+      predicted_ms: z.number().optional(),
+    })
+    .optional(),
 });
 
 /** `POST /apply-template` answer. */
@@ -210,6 +221,9 @@ export function createLlamaCppBackend(params: {
     if (result.tokens_evaluated !== undefined) reply.promptTokens = result.tokens_evaluated;
     if (result.tokens_predicted !== undefined) reply.completionTokens = result.tokens_predicted;
     if (result.truncated !== undefined) reply.inputTruncated = result.truncated;
+    if (result.timings?.cache_n !== undefined) reply.cachedPromptTokens = result.timings.cache_n;
+    if (result.timings?.prompt_ms !== undefined) reply.promptEvalMs = result.timings.prompt_ms;
+    if (result.timings?.predicted_ms !== undefined) reply.evalMs = result.timings.predicted_ms;
     return reply;
   }
 

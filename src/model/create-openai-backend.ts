@@ -201,6 +201,9 @@ export function createOpenAiBackend(params: CreateOpenAiBackendParams): ModelBac
     if (parts.finishReason !== null) reply.doneReason = parts.finishReason;
     if (parts.promptTokens !== undefined) reply.promptTokens = parts.promptTokens;
     if (parts.completionTokens !== undefined) reply.completionTokens = parts.completionTokens;
+    if (parts.cachedPromptTokens !== undefined) reply.cachedPromptTokens = parts.cachedPromptTokens;
+    if (parts.promptEvalMs !== undefined) reply.promptEvalMs = parts.promptEvalMs;
+    if (parts.evalMs !== undefined) reply.evalMs = parts.evalMs;
     return reply;
   }
 

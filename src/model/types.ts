@@ -61,6 +61,16 @@ export interface ModelReply {
   completionTokens?: number;
   /** The server says it dropped part of the prompt (llama-server `truncated`). */
   inputTruncated?: boolean;
+  /**
+   * Prompt tokens the server took from its KV cache instead of evaluating (llama-server
+   * `timings.cache_n`). Absent when the server does not say: Ollama counts cached tokens in
+   * `prompt_eval_count` and reports only the time (`promptEvalMs`).
+   */
+  cachedPromptTokens?: number;
+  /** Server time spent evaluating the prompt (Ollama `prompt_eval_duration`, llama-server `timings.prompt_ms`). */
+  promptEvalMs?: number;
+  /** Server time spent generating (Ollama `eval_duration`, llama-server `timings.predicted_ms`). */
+  evalMs?: number;
   /** Wall-clock time of the request. */
   latencyMs: number;
 }

@@ -54,6 +54,12 @@ export const Attempt = z.object({
   completion_tokens: z.number().int().nonnegative(),
   /** Wall-clock time of the call. */
   latency_ms: z.number().nonnegative(),
+  /** Prompt tokens the server served from its KV cache, when it says (llama-server, OpenAI-style usage); absent otherwise. */
+  cached_prompt_tokens: z.number().int().nonnegative().optional(),
+  /** Server time on the prompt (its uncached part), when the server says. */
+  prompt_eval_ms: z.number().nonnegative().optional(),
+  /** Server time generating, when the server says. */
+  eval_ms: z.number().nonnegative().optional(),
 });
 export type Attempt = z.infer<typeof Attempt>;
 

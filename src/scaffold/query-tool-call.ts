@@ -96,6 +96,7 @@ export async function queryToolCall(params: QueryParams): Promise<QueryResult> {
       prompt_tokens: reply.promptTokens ?? estimate,
       completion_tokens: reply.completionTokens ?? Math.ceil(reply.content.length / 3.5),
       latency_ms: reply.latencyMs,
+      ...serverTimings(reply),
     });
     if (attempt === 0) {
       rawValid = parsed.rawValid;
@@ -155,4 +156,13 @@ async function callWithTransientRetry(
 
 function emptyAttempt(promptTokens: number, error: string): Attempt {
   return { raw_valid: false, error, done_reason: null, prompt_tokens: promptTokens, completion_tokens: 0, latency_ms: 0 };
+}
+
+/** The server's own cache and timing figures, where it gives them (the benchmark's tokens/s and cache reuse). */
+export function serverTimings(reply: ModelReply): Pick<Attempt, "cached_prompt_tokens" | "prompt_eval_ms" | "eval_ms"> {
+  const timings: Pick<Attempt, "cached_prompt_tokens" | "prompt_eval_ms" | "eval_ms"> = {};
+  if (reply.cachedPromptTokens !== undefined) timings.cached_prompt_tokens = reply.cachedPromptTokens;
+  if (reply.promptEvalMs !== undefined) timings.prompt_eval_ms = reply.promptEvalMs;
+  if (reply.evalMs !== undefined) timings.eval_ms = reply.evalMs;
+  return timings;
 }

@@ -187,7 +187,8 @@ export async function startFakeLlamaServer(options: FakeLlamaOptions = {}): Prom
       truncated: reply.truncated ?? false,
       stopping_word: "",
       tokens_cached: 0,
-      timings: { prompt_n: evaluated, prompt_ms: 12.5, predicted_n: predicted, predicted_ms: 80.1 },
+      // As a real llama-server: the prompt splits into tokens from the KV cache and tokens evaluated now.
+      timings: { cache_n: reply.cachedTokens ?? 0, prompt_n: evaluated - (reply.cachedTokens ?? 0), prompt_ms: 12.5, predicted_n: predicted, predicted_ms: 80.1 },
     };
     if (reply.legacyStopFields) {
       final.stopped_eos = (reply.stopType ?? "eos") === "eos";
@@ -317,6 +318,8 @@ export interface FakeCompletionReply {
   /** The `truncated` flag (context shift happened). */
   truncated?: boolean;
   /** Default: prompt characters / 4. */
+  /** Of `tokensEvaluated`, how many came from the KV cache (`timings.cache_n`); default 0. */
+  cachedTokens?: number;
   tokensEvaluated?: number;
   /** Default: content characters / 4. */
   tokensPredicted?: number;

@@ -68,5 +68,8 @@ function toReply(parts: {
   if (final?.done_reason) reply.doneReason = final.done_reason;
   if (typeof final?.prompt_eval_count === "number") reply.promptTokens = final.prompt_eval_count;
   if (typeof final?.eval_count === "number") reply.completionTokens = final.eval_count;
+  // Nanoseconds. prompt_eval_count includes cached tokens; this time is what shows the cache.
+  if (typeof final?.prompt_eval_duration === "number") reply.promptEvalMs = final.prompt_eval_duration / 1e6;
+  if (typeof final?.eval_duration === "number") reply.evalMs = final.eval_duration / 1e6;
   return reply;
 }

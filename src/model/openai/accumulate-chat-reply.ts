@@ -10,6 +10,11 @@ export interface ChatReplyParts {
   finishReason: string | null;
   promptTokens: number | undefined;
   completionTokens: number | undefined;
+  /** Prompt tokens served from the server's cache (`usage.prompt_tokens_details.cached_tokens`, llama-server `timings.cache_n`). */
+  cachedPromptTokens: number | undefined;
+  /** Server time on the prompt and on generation (llama-server `timings`). */
+  promptEvalMs: number | undefined;
+  evalMs: number | undefined;
   /** The model name the server answered with. */
   model: string | null;
   /** `system_fingerprint` (llama-server: its build). */
@@ -70,6 +75,9 @@ export function accumulateChatReply() {
         finishReason,
         promptTokens: usage?.prompt_tokens ?? promptFromTimings,
         completionTokens: usage?.completion_tokens ?? timings?.predicted_n,
+        cachedPromptTokens: usage?.prompt_tokens_details?.cached_tokens ?? timings?.cache_n,
+        promptEvalMs: timings?.prompt_ms,
+        evalMs: timings?.predicted_ms,
         model,
         fingerprint,
       };

@@ -7,6 +7,8 @@ export const UsageSchema = z
     prompt_tokens: z.number().int().nonnegative().optional(),
     /** Generated tokens. */
     completion_tokens: z.number().int().nonnegative().optional(),
+    /** OpenAI's and vLLM's prompt-cache count. */
+    prompt_tokens_details: z.object({ /** Prompt tokens served from the cache. */ cached_tokens: z.number().int().nonnegative().optional() }).nullish(),
   })
   .nullish();
 
@@ -19,6 +21,10 @@ export const TimingsSchema = z
     cache_n: z.number().optional(),
     /** Tokens generated. */
     predicted_n: z.number().optional(),
+    /** Time spent on the uncached prompt tokens. */
+    prompt_ms: z.number().optional(),
+    /** Time spent generating. */
+    predicted_ms: z.number().optional(),
   })
   .nullish();
 
