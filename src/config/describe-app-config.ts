@@ -21,6 +21,7 @@ export function describeAppConfig(config: AppConfig): Record<string, unknown> {
     maxTurns: config.maxTurns,
     timeoutMinutes: config.timeoutMinutes,
     testTimeoutMinutes: config.testTimeoutMinutes,
+    jobDeadlineMinutes: config.jobDeadlineMinutes,
     logLevel: config.logLevel,
   };
 }

@@ -16,6 +16,8 @@ export type JobScheduler = {
   stop(): Promise<void>;
   /** Ids of the jobs this scheduler is running now (their workspaces must survive a sweep). */
   runningJobIds(): number[];
+  /** Remembers background work about jobs (e.g. closing a check run) until it settles: `drain` and `stop` wait for it. */
+  track(work: Promise<unknown>): void;
 };
 
 /**
@@ -103,5 +105,6 @@ export function createJobScheduler(params: JobSchedulerParams): JobScheduler {
       checkDrained();
     },
     runningJobIds: () => gpu.runningJobIds(),
+    track: (work) => ctx.track(work),
   };
 }

@@ -12,6 +12,7 @@ import {
   nockComments,
   nockCreatePull,
   nockInstallationTokens,
+  nockIssue,
   nockPermission,
   nockPullRequest,
   nockReactions,
@@ -64,6 +65,7 @@ function githubMocks(params: { permission?: string; config?: string | null; user
   nockPermission({ repo: REPO, user: params.user ?? "alice", permission: params.permission ?? "write" });
   nockRepoConfig({ repo: REPO, branch: "main", yaml: params.config === undefined ? null : params.config });
   nockBranch({ repo: REPO, branch: "main", sha: mainSha });
+  nockIssue({ repo: REPO, number: 12 });
   nockReactions({ repo: REPO, sent });
   nockCheckRuns({ repo: REPO, sent });
   nockComments({ repo: REPO, sent });
@@ -184,10 +186,11 @@ describe("/fix on a pull request", () => {
     const headSha = await remote.commitOn("feature/sum", { "NOTES.md": "wip\n" }, "Work in progress");
     nockPullRequest({ repo: REPO, number: 12, headRef: "feature/sum", headSha, headRepo: REPO, baseRef: "main", title: "Make sum work", body: "Allowed files: src/sum.js" });
     harness = await startHarness({ script: FIX_SCRIPT });
+    // The task is the pull request's text in the triggering payload (frozen at comment time).
     await harness.deliver({
       id: "delivery-pr",
       name: "issue_comment",
-      payload: comment("/fix please keep the signature", { issue: { number: 12, title: "Make sum work", body: "", pull_request: { url: "x" }, labels: [] } }),
+      payload: comment("/fix please keep the signature", { issue: { number: 12, title: "Make sum work", body: "Allowed files: src/sum.js", pull_request: { url: "x" }, labels: [] } }),
     });
     await harness.settle();
     expect(remote.git("show", "feature/sum:src/sum.js")).toContain("return a + b;");

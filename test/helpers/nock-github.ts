@@ -76,6 +76,21 @@ export function nockRepoConfig(params: { repo: string; branch: string; yaml: str
   });
 }
 
+/** The issue (or pull request) as it is now: state, lock and labels, read again at intake. */
+export function nockIssue(params: { repo: string; number: number; state?: "open" | "closed"; locked?: boolean; labels?: string[] }) {
+  return nock(API)
+    .persist()
+    .get(`/repos/${params.repo}/issues/${params.number}`)
+    .reply(200, () => ({
+      number: params.number,
+      state: params.state ?? "open",
+      locked: params.locked ?? false,
+      title: "(re-fetched title: never used as the task)",
+      body: "(re-fetched body: never used as the task)",
+      labels: (params.labels ?? ["local-agent"]).map((name, i) => ({ id: i + 1, name })),
+    }));
+}
+
 export function nockBranch(params: { repo: string; branch: string; sha: string }) {
   return nock(API)
     .persist()
@@ -83,13 +98,27 @@ export function nockBranch(params: { repo: string; branch: string; sha: string }
     .reply(200, { ref: `refs/heads/${params.branch}`, object: { sha: params.sha, type: "commit" } });
 }
 
-export function nockPullRequest(params: { repo: string; number: number; headRef: string; headSha: string; headRepo: string; baseRef: string; title: string; body: string }) {
+export function nockPullRequest(params: {
+  repo: string;
+  number: number;
+  headRef: string;
+  headSha: string;
+  headRepo: string;
+  baseRef: string;
+  title: string;
+  body: string;
+  state?: "open" | "closed";
+  merged?: boolean;
+  locked?: boolean;
+}) {
   return nock(API)
     .persist()
     .get(`/repos/${params.repo}/pulls/${params.number}`)
     .reply(200, {
       number: params.number,
-      state: "open",
+      state: params.state ?? "open",
+      merged: params.merged ?? false,
+      locked: params.locked ?? false,
       title: params.title,
       body: params.body,
       head: { ref: params.headRef, sha: params.headSha, repo: { full_name: params.headRepo } },
@@ -139,6 +168,9 @@ export function nockComments(params: { repo: string; sent: Sent }) {
 export function nockCreatePull(params: { repo: string; sent: Sent; number?: number }) {
   return nock(API)
     .persist()
+    .get(`/repos/${params.repo}/pulls`)
+    .query(true)
+    .reply(200, [])
     .post(`/repos/${params.repo}/pulls`)
     .reply(201, async (request: Request) => {
       params.sent.pulls.push((await bodyOf(request)) as unknown as Sent["pulls"][number]);
