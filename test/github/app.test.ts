@@ -1,9 +1,11 @@
+import path from "node:path";
 import nock from "nock";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ModelError } from "../../src/model/model-error.js";
 import { examplePayload, startHarness, type Harness } from "../helpers/app-harness.js";
 import { makeBareRemote } from "../helpers/bare-remote.js";
 import { SUM_REPO } from "../helpers/git-fixture.js";
+import { scanTree } from "../helpers/scan-tree.js";
 import {
   newSent,
   nockBotIdentity,
@@ -34,6 +36,8 @@ const FIX_SCRIPT: ScriptStep[] = [READ, EDIT, TEST, FINISH];
 
 let remote: Awaited<ReturnType<typeof makeBareRemote>>;
 let sent: Sent;
+/** What the checkouts held when the job tokens were revoked (after push and publishing, before the checkout is removed). */
+let scans: Awaited<ReturnType<typeof scanTree>>[] = [];
 let harness: Harness | null = null;
 let mainSha = "";
 
@@ -47,6 +51,7 @@ beforeEach(async () => {
   remote = await makeBareRemote(SUM_REPO);
   mainSha = remote.git("rev-parse", "main").trim();
   sent = newSent();
+  scans = [];
 });
 
 afterEach(async () => {
@@ -61,7 +66,7 @@ afterEach(async () => {
 
 function githubMocks(params: { permission?: string; config?: string | null; user?: string } = {}) {
   nockInstallationTokens({ installationId: INSTALLATION, jobToken: JOB_TOKEN, sent });
-  nockRevoke({ sent });
+  nockRevoke({ sent, onRevoke: async () => void scans.push(await scanTree(harness?.deps.workspacesDir ?? "/nonexistent", TOKEN_NEEDLES)) });
   nockPermission({ repo: REPO, user: params.user ?? "alice", permission: params.permission ?? "write" });
   nockRepoConfig({ repo: REPO, branch: "main", yaml: params.config === undefined ? null : params.config });
   nockBranch({ repo: REPO, branch: "main", sha: mainSha });
@@ -99,7 +104,12 @@ function comment(body: string, patch: Record<string, unknown> = {}) {
   });
 }
 
+const TOKEN_NEEDLES = [JOB_TOKEN, "ghs_probotInstallationToken"];
+
 function expectNoTokenLeaks(h: Harness) {
+  // The checkout (its .git/config and every file) was looked at while it still existed.
+  expect(scans.some((scan) => scan.files.some((file) => file.endsWith(`${path.sep}.git${path.sep}config`)))).toBe(true);
+  expect(scans.flatMap((scan) => scan.hits)).toEqual([]);
   expect(h.logs()).not.toContain(JOB_TOKEN);
   expect(h.logs()).not.toContain("ghs_probotInstallationToken");
   expect(JSON.stringify(h.modelRequests)).not.toContain(JOB_TOKEN);
@@ -234,14 +244,19 @@ describe("who may trigger", () => {
 });
 
 describe("the queue", () => {
-  it("stores a redelivered webhook once", async () => {
+  it("stores a redelivered webhook once, even after its job finished", async () => {
     githubMocks();
     harness = await startHarness({ script: FIX_SCRIPT });
     await harness.deliver({ id: "same-delivery", name: "issues", payload: labeled() });
     await harness.deliver({ id: "same-delivery", name: "issues", payload: labeled() });
     await harness.settle();
+    // GitHub redelivers later too (a "Redeliver" click): by then no job is active, so only the
+    // delivery id, not the one-job-per-label rule, can tell it is the same event.
+    await harness.deliver({ id: "same-delivery", name: "issues", payload: labeled() });
+    await harness.settle();
     expect(harness.deps.store.list()).toHaveLength(1);
     expect(sent.pulls).toHaveLength(1);
+    expect(harness.logs()).toContain('"reason":"duplicate_delivery"');
   });
 
   it("cancels a running job when the label is removed", async () => {

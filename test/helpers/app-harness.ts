@@ -71,6 +71,9 @@ export async function startHarness(params: {
   env?: Record<string, string>;
   dataDir?: string;
   maxAttempts?: number;
+  /** The job deadline and how long an aborted job may take to stop (ms). */
+  jobDeadlineMs?: number;
+  abandonAfterMs?: number;
 }): Promise<Harness> {
   const dataDir = params.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), "la-app-")));
   let logText = "";
@@ -116,6 +119,10 @@ export async function startHarness(params: {
     workspacesDir: path.join(dataDir, "workspaces"),
     reportsDir: path.join(dataDir, "reports"),
     maxAttempts: params.maxAttempts,
+    // GitHub failures are retried after milliseconds here, not the production seconds and minutes.
+    retry: { publishDelaysMs: [10, 20, 40], intakeDelayMs: (attempt) => 10 * attempt },
+    ...(params.jobDeadlineMs === undefined ? {} : { jobDeadlineMs: params.jobDeadlineMs }),
+    ...(params.abandonAfterMs === undefined ? {} : { abandonAfterMs: params.abandonAfterMs }),
   };
   const { app, handle } = buildApp(deps);
   await probot.load(app);

@@ -17,5 +17,7 @@ export function cutMarkdown(params: { text: string; max: number; note: string })
   const open = (kept.match(/<details\b/gi) ?? []).length - (kept.match(/<\/details>/gi) ?? []).length;
   for (let i = 0; i < open; i++) closers.push("</details>");
   const closing = closers.length ? `\n\n${closers.join("\n\n")}` : "";
-  return `${kept}${closing}${marker(text.length - kept.length)}`;
+  const result = `${kept}${closing}${marker(text.length - kept.length)}`;
+  // No room even for the note: leave the part out rather than push what follows past the limit.
+  return result.length <= params.max ? result : "";
 }
