@@ -85,7 +85,9 @@ export async function startHarness(params: {
   });
   const log = pino({ level: "debug" }, sink);
   const requests: RecordedRequest[] = [];
-  const Octokit = ProbotOctokit.plugin(recordRequests(requests)).defaults({ retry: { enabled: false }, throttle: { enabled: false } });
+  // A function, applied last: Probot merges its own throttle options over plain defaults, which
+  // left writes paced at one per second in these tests.
+  const Octokit = ProbotOctokit.plugin(recordRequests(requests)).defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } }));
   const probot = new Probot({ appId: 1, privateKey: privateKey(), Octokit, log });
   const env = readAppEnv({
     APP_ID: "1",

@@ -77,12 +77,13 @@ export function nockRepoConfig(params: { repo: string; branch: string; yaml: str
 }
 
 /** The issue (or pull request) as it is now: state, lock and labels, read again at intake. */
-export function nockIssue(params: { repo: string; number: number; state?: "open" | "closed"; locked?: boolean; labels?: string[] }) {
+export function nockIssue(params: { repo: string; number: number | "any"; state?: "open" | "closed"; locked?: boolean; labels?: string[] }) {
+  const route = params.number === "any" ? new RegExp(`^/repos/${params.repo}/issues/\\d+$`) : `/repos/${params.repo}/issues/${params.number}`;
   return nock(API)
     .persist()
-    .get(`/repos/${params.repo}/issues/${params.number}`)
-    .reply(200, () => ({
-      number: params.number,
+    .get(route)
+    .reply(200, (request: Request) => ({
+      number: Number(pathOf(request).split("/").pop()),
       state: params.state ?? "open",
       locked: params.locked ?? false,
       title: "(re-fetched title: never used as the task)",
