@@ -41,9 +41,19 @@ describe("readAppEnv", () => {
         maxTurns: 40,
         timeoutMinutes: 20,
         testTimeoutMinutes: 10,
+        jobDeadlineMinutes: 60,
         logLevel: "info",
       },
     });
+  });
+
+  it("the job deadline: 60 minutes, or the run and test limits plus 10 when longer; set, it must exceed the run's limit", () => {
+    expect(readAppEnv({ ...BASE, LOCAL_AGENT_TIMEOUT_MINUTES: "90", LOCAL_AGENT_TEST_TIMEOUT_MINUTES: "15" })).toMatchObject({ ok: true, config: { jobDeadlineMinutes: 115 } });
+    expect(readAppEnv({ ...BASE, LOCAL_AGENT_JOB_DEADLINE_MINUTES: "30" })).toMatchObject({ ok: true, config: { jobDeadlineMinutes: 30 } });
+    expect(errorsOf({ ...BASE, LOCAL_AGENT_JOB_DEADLINE_MINUTES: "20" })).toEqual([
+      'LOCAL_AGENT_JOB_DEADLINE_MINUTES="20": expected more minutes than LOCAL_AGENT_TIMEOUT_MINUTES (20): the job deadline must leave time for the checkout, the tests and the pull request after the agent\'s own limit',
+    ]);
+    expect(errorsOf({ ...BASE, LOCAL_AGENT_JOB_DEADLINE_MINUTES: "1" })[0]).toMatch(/^LOCAL_AGENT_JOB_DEADLINE_MINUTES="1": expected a whole number from 2 to 2880 .*the default is 60 \(or the run and test limits plus 10, when longer\)/);
   });
 
   it("reads every variable when set", () => {
@@ -59,6 +69,7 @@ describe("readAppEnv", () => {
       LOCAL_AGENT_MAX_TURNS: "60",
       LOCAL_AGENT_TIMEOUT_MINUTES: "45",
       LOCAL_AGENT_TEST_TIMEOUT_MINUTES: "5",
+      LOCAL_AGENT_JOB_DEADLINE_MINUTES: "90",
       LOG_LEVEL: "DEBUG",
     });
     expect(result.ok && result.config).toMatchObject({
@@ -72,6 +83,7 @@ describe("readAppEnv", () => {
       maxTurns: 60,
       timeoutMinutes: 45,
       testTimeoutMinutes: 5,
+      jobDeadlineMinutes: 90,
       logLevel: "debug",
     });
   });
