@@ -2,11 +2,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { JOB_STATUSES, type CancelResult, type GitHubWait, type InsertResult, type Job, type JobFields, type JobStatus, type NewJob, type RecoveryResult } from "./job-schema.js";
+import { cancelTarget } from "./store/cancel-target.js";
 import { claimNextJob, queuedPositions } from "./store/claim-next-job.js";
 import { insertJob } from "./store/insert-job.js";
 import { jobFromRow } from "./store/job-from-row.js";
 import { migrateJobStore } from "./store/migrate-job-store.js";
+import { noteGitHubWait } from "./store/note-github-wait.js";
 import { recoverAfterCrash } from "./store/recover-after-crash.js";
+import { requeueRunning } from "./store/requeue-running.js";
 import { addFieldSets, createStoreContext } from "./store/store-context.js";
 
 export type JobStore = {
@@ -131,46 +134,10 @@ export function openJobStore(params: OpenJobStoreParams): JobStore {
       return ctx.transaction(() => Number(db.prepare(`UPDATE jobs SET ${sets.join(", ")} WHERE id = :id`).run(values).changes) === 1);
     },
     claimNext: () => claimNextJob(ctx),
-    requeueRunning(id) {
-      return ctx.transaction(() => {
-        const job = ctx.getJob(id);
-        if (!job || job.status !== "running") return null;
-        const at = ctx.now();
-        const newer = db.prepare("SELECT id FROM jobs WHERE repo = ? AND number = ? AND status IN ('pending', 'queued')").get(job.repo, job.number);
-        if (newer) ctx.supersede(job, Number(newer.id), at);
-        else db.prepare("UPDATE jobs SET status = 'queued', attempts = MAX(attempts - 1, 0), started_at = NULL, updated_at = ? WHERE id = ?").run(at, id);
-        return ctx.mustGet(id);
-      });
-    },
-    cancelTarget: (repo, number) =>
-      ctx.transaction((): CancelResult => {
-        const at = ctx.now();
-        const result: CancelResult = { cancelled: [], running: null };
-        for (const job of selectActive.all(repo, number).map(jobFromRow)) {
-          if (job.status === "running") {
-            db.prepare("UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE id = ?").run(at, job.id);
-            result.running = ctx.mustGet(job.id);
-          } else {
-            db.prepare("UPDATE jobs SET status = 'cancelled', finished_at = ?, updated_at = ?, error = 'cancelled before it started', github_wait = NULL WHERE id = ?").run(
-              at,
-              at,
-              job.id,
-            );
-            result.cancelled.push(ctx.mustGet(job.id));
-          }
-        }
-        return result;
-      }),
+    requeueRunning: (id) => requeueRunning(ctx, id),
+    cancelTarget: (repo, number) => cancelTarget(ctx, repo, number),
     recoverAfterCrash: (recovery) => recoverAfterCrash(ctx, recovery),
-    noteGitHubWait: (id, wait) =>
-      ctx.transaction(() => {
-        const job = ctx.getJob(id);
-        if (!job || !["pending", "queued", "running"].includes(job.status)) return null;
-        const at = ctx.now();
-        const next: GitHubWait = { ...wait, attempts: (job.githubWait?.attempts ?? 0) + 1, since: job.githubWait?.since ?? at };
-        db.prepare("UPDATE jobs SET github_wait = ?, updated_at = ? WHERE id = ?").run(JSON.stringify(next), at, id);
-        return next;
-      }),
+    noteGitHubWait: (id, wait) => noteGitHubWait(ctx, id, wait),
     clearGitHubWait(id) {
       ctx.transaction(() => db.prepare("UPDATE jobs SET github_wait = NULL WHERE id = ? AND github_wait IS NOT NULL").run(id));
     },

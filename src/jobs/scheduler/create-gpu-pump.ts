@@ -30,69 +30,12 @@ export function createGpuPump(ctx: LaneContext) {
       running.set(claimed.id, controller);
       ctx.hook("onQueueChanged", () => params.onQueueChanged?.());
       ctx.track(
-        run(claimed, controller).finally(() => {
+        runClaimed(ctx, claimed, controller).finally(() => {
           running.delete(claimed.id);
           pump();
         }),
       );
     }
-  }
-
-  async function run(job: Job, controller: AbortController): Promise<void> {
-    const started = params.now().getTime();
-    logger.info({ jobId: job.id, repo: job.repo, number: job.number, attempt: job.attempts }, "job started");
-    const deadline =
-      params.deadlineMs === undefined
-        ? null
-        : setTimeout(() => controller.abort(jobAbortReason("deadline", `job ${job.id} ran past its deadline of ${Math.round((params.deadlineMs ?? 0) / 1000)} s`)), params.deadlineMs);
-    const settled = checked(await settle(params.execute(job, controller.signal), controller.signal));
-    if (deadline) clearTimeout(deadline);
-    const kind = jobAbortKind(controller.signal);
-    const durationMs = params.now().getTime() - started;
-    try {
-      if (kind === "shutdown" && !(settled.kind === "result" && settled.result.status === "done")) {
-        const requeued = store.requeueRunning(job.id);
-        logger.info({ jobId: job.id, status: requeued?.status, durationMs }, "job interrupted by shutdown");
-        return;
-      }
-      const result = resultOf(settled, controller.signal);
-      store.transition(job.id, ["running"], result.status, { outcome: result.outcome ?? null, error: result.error ?? null, ...(result.report === undefined ? {} : { report: result.report }) });
-      logger.info({ jobId: job.id, repo: job.repo, number: job.number, status: result.status, durationMs }, "job finished");
-      if (settled.kind === "abandoned" && (kind === "cancelled" || kind === "deadline")) {
-        logger.warn({ jobId: job.id, kind, abandonAfterMs: params.abandonAfterMs ?? 30_000 }, "the job did not stop after its signal aborted; its slot is freed");
-        const ended = store.get(job.id) ?? job;
-        ctx.hook("onAbandoned", () => params.onAbandoned?.(ended, kind), job.id);
-      }
-      if (settled.kind === "thrown" && result.status === "failed") {
-        logger.error({ err: settled.error, jobId: job.id, repo: job.repo, number: job.number }, "job failed with an error");
-        const failed = store.get(job.id) ?? job;
-        ctx.hook("onError", () => params.onError?.(settled.error, failed), job.id);
-      }
-    } catch (error) {
-      logger.error({ err: error, jobId: job.id }, "could not record the end of a job");
-      ctx.hook("onError", () => params.onError?.(error, job), job.id);
-    }
-  }
-
-  /** The execute promise, or `abandoned` once the signal has been aborted for `abandonAfterMs`. */
-  function settle(work: Promise<ExecuteResult>, signal: AbortSignal): Promise<Settled> {
-    let timer: NodeJS.Timeout | null = null;
-    let onAbort: (() => void) | null = null;
-    const abandoned = new Promise<Settled>((resolve) => {
-      onAbort = () => {
-        timer = setTimeout(() => resolve({ kind: "abandoned" }), params.abandonAfterMs ?? 30_000);
-      };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
-    });
-    const done = work.then(
-      (result): Settled => ({ kind: "result", result }),
-      (error: unknown): Settled => ({ kind: "thrown", error }),
-    );
-    return Promise.race([done, abandoned]).finally(() => {
-      if (timer) clearTimeout(timer);
-      if (onAbort) signal.removeEventListener("abort", onAbort);
-    });
   }
 
   return {
@@ -106,6 +49,66 @@ export function createGpuPump(ctx: LaneContext) {
       for (const [id, controller] of running) controller.abort(jobAbortReason(kind, `local-agent is shutting down (job ${id})`));
     },
   };
+}
+
+/** Runs one claimed job under the deadline and records how it ended. */
+async function runClaimed(ctx: LaneContext, job: Job, controller: AbortController): Promise<void> {
+  const { params } = ctx;
+  const { store, logger } = params;
+  const started = params.now().getTime();
+  logger.info({ jobId: job.id, repo: job.repo, number: job.number, attempt: job.attempts }, "job started");
+  const deadline =
+    params.deadlineMs === undefined
+      ? null
+      : setTimeout(() => controller.abort(jobAbortReason("deadline", `job ${job.id} ran past its deadline of ${Math.round((params.deadlineMs ?? 0) / 1000)} s`)), params.deadlineMs);
+  const settled = checked(await settle(params.execute(job, controller.signal), controller.signal, params.abandonAfterMs ?? 30_000));
+  if (deadline) clearTimeout(deadline);
+  const kind = jobAbortKind(controller.signal);
+  const durationMs = params.now().getTime() - started;
+  try {
+    if (kind === "shutdown" && !(settled.kind === "result" && settled.result.status === "done")) {
+      const requeued = store.requeueRunning(job.id);
+      logger.info({ jobId: job.id, status: requeued?.status, durationMs }, "job interrupted by shutdown");
+      return;
+    }
+    const result = resultOf(settled, controller.signal);
+    store.transition(job.id, ["running"], result.status, { outcome: result.outcome ?? null, error: result.error ?? null, ...(result.report === undefined ? {} : { report: result.report }) });
+    logger.info({ jobId: job.id, repo: job.repo, number: job.number, status: result.status, durationMs }, "job finished");
+    if (settled.kind === "abandoned" && (kind === "cancelled" || kind === "deadline")) {
+      logger.warn({ jobId: job.id, kind, abandonAfterMs: params.abandonAfterMs ?? 30_000 }, "the job did not stop after its signal aborted; its slot is freed");
+      const ended = store.get(job.id) ?? job;
+      ctx.hook("onAbandoned", () => params.onAbandoned?.(ended, kind), job.id);
+    }
+    if (settled.kind === "thrown" && result.status === "failed") {
+      logger.error({ err: settled.error, jobId: job.id, repo: job.repo, number: job.number }, "job failed with an error");
+      const failed = store.get(job.id) ?? job;
+      ctx.hook("onError", () => params.onError?.(settled.error, failed), job.id);
+    }
+  } catch (error) {
+    logger.error({ err: error, jobId: job.id }, "could not record the end of a job");
+    ctx.hook("onError", () => params.onError?.(error, job), job.id);
+  }
+}
+
+/** The execute promise, or `abandoned` once the signal has been aborted for `abandonAfterMs`. */
+function settle(work: Promise<ExecuteResult>, signal: AbortSignal, abandonAfterMs: number): Promise<Settled> {
+  let timer: NodeJS.Timeout | null = null;
+  let onAbort: (() => void) | null = null;
+  const abandoned = new Promise<Settled>((resolve) => {
+    onAbort = () => {
+      timer = setTimeout(() => resolve({ kind: "abandoned" }), abandonAfterMs);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  const done = work.then(
+    (result): Settled => ({ kind: "result", result }),
+    (error: unknown): Settled => ({ kind: "thrown", error }),
+  );
+  return Promise.race([done, abandoned]).finally(() => {
+    if (timer) clearTimeout(timer);
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+  });
 }
 
 function resultOf(settled: Settled, signal: AbortSignal): ExecuteResult {
