@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { CHANGE_TOOLS, toolCallJsonSchema } from "../agent/tool-schemas.js";
 import { readAppEnv } from "../config/read-app-env.js";
@@ -6,13 +7,16 @@ import { ModelError } from "../model/model-error.js";
 import { parseToolReply } from "../scaffold/repair/parse-tool-reply.js";
 import { toolCallGbnf } from "../scaffold/tool-call-gbnf.js";
 import { detectSandbox } from "../workspace/detect-sandbox.js";
+import { checkJobQueue } from "./check-job-queue.js";
 import type { CliDeps } from "./cli-deps.js";
 
 export const DOCTOR_USAGE = `Usage: local-agent doctor [--model SPEC] [--probe N]
 
 Checks what local-agent needs: Node, git, the bubblewrap sandbox, the model server and model
 (reachable, pulled, quantization, context; for openai: whether the server holds replies to a
-JSON schema), and the GitHub App settings when APP_ID is set.
+JSON schema), the GitHub App settings when APP_ID is set, and the app's job queue when its
+database exists (LOCAL_AGENT_DATA_DIR, default ./data): jobs waiting on GitHub are listed with the
+last failure.
 --probe N asks the model for N grammar-constrained tool calls and reports how many were valid.
 Exit status: 0 when everything needed works, 1 otherwise.`;
 
@@ -70,6 +74,9 @@ export async function doctorCommand(argv: string[], deps: CliDeps): Promise<numb
     const app = readAppEnv(deps.env);
     checks.push({ name: "github app", ok: app.ok, detail: app.ok ? `APP_ID ${app.config.appId}, label "${app.config.label}", ${app.config.gpuSlots} GPU slot(s)` : app.errors.join("; "), required: true });
   }
+
+  const dataDir = path.resolve(deps.cwd, deps.env.LOCAL_AGENT_DATA_DIR?.trim() || "./data");
+  for (const line of checkJobQueue({ dataDir, now: () => new Date() })) checks.push({ name: "queue", ok: line.ok, detail: line.detail, required: false });
 
   for (const check of checks) deps.stdout.write(`${check.ok ? "ok  " : check.required ? "FAIL" : "warn"}  ${check.name.padEnd(11)} ${check.detail}\n`);
   return checks.every((check) => check.ok || !check.required) ? 0 : 1;

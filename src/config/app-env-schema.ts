@@ -35,8 +35,8 @@ function optional() {
 }
 
 /** A whole number in a range, with a default. */
-function wholeNumber(params: { min: number; max: number; fallback: number; meaning: string }) {
-  const expected = `expected a whole number from ${params.min} to ${params.max} (${params.meaning}); the default is ${params.fallback}`;
+function wholeNumber(params: { min: number; max: number; fallback: number; meaning: string; defaultText?: string }) {
+  const expected = `expected a whole number from ${params.min} to ${params.max} (${params.meaning}); the default is ${params.defaultText ?? params.fallback}`;
   return optional().transform((raw, ctx) => {
     if (raw === undefined) return params.fallback;
     const text = raw.trim();
@@ -232,6 +232,11 @@ export const AppEnvSchema = z
     LOCAL_AGENT_MODEL_TIMEOUT: modelSeconds("LOCAL_AGENT_MODEL_TIMEOUT", "requestMs"),
     /** Once a model reply has started, the longest it may go without new text, in seconds. */
     LOCAL_AGENT_MODEL_IDLE_TIMEOUT: modelSeconds("LOCAL_AGENT_MODEL_IDLE_TIMEOUT", "idleMs"),
+    /**
+     * The hard limit of one job, in minutes, whatever it waits on (a model server that stopped
+     * answering, a hung checkout): the job is stopped, its GPU slot freed, and GitHub told why.
+     */
+    LOCAL_AGENT_JOB_DEADLINE_MINUTES: wholeNumber({ min: 2, max: 48 * 60, fallback: 0, meaning: "minutes one job may take in all, from checkout to pull request", defaultText: "60 (or the run and test limits plus 10, when longer)" }),
     /** pino log level. */
     LOG_LEVEL: oneOf(LOG_LEVELS, "info", `one of ${LOG_LEVELS.join(", ")}; the default is info`),
   })
@@ -242,6 +247,14 @@ export const AppEnvSchema = z
         path: [],
         message:
           "PRIVATE_KEY and PRIVATE_KEY_PATH are both unset: set PRIVATE_KEY_PATH to the .pem file downloaded from the GitHub App settings, or PRIVATE_KEY to its contents",
+      });
+    }
+    const deadline = env.LOCAL_AGENT_JOB_DEADLINE_MINUTES;
+    if (typeof deadline === "number" && deadline > 0 && typeof env.LOCAL_AGENT_TIMEOUT_MINUTES === "number" && deadline <= env.LOCAL_AGENT_TIMEOUT_MINUTES) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LOCAL_AGENT_JOB_DEADLINE_MINUTES"],
+        message: `expected more minutes than LOCAL_AGENT_TIMEOUT_MINUTES (${env.LOCAL_AGENT_TIMEOUT_MINUTES}): the job deadline must leave time for the checkout, the tests and the pull request after the agent's own limit`,
       });
     }
     // Run even when other variables are bad, so every problem is reported in one go.
@@ -288,6 +301,8 @@ export const AppEnvSchema = z
     modelTimeoutSeconds: env.LOCAL_AGENT_MODEL_TIMEOUT,
     /** Model stream idle limit, seconds (the backends read the same variable). */
     modelIdleTimeoutSeconds: env.LOCAL_AGENT_MODEL_IDLE_TIMEOUT,
+    /** The hard limit of one job, minutes (default: 60, or the run and test limits plus 10 when those are longer). */
+    jobDeadlineMinutes: env.LOCAL_AGENT_JOB_DEADLINE_MINUTES || Math.max(60, env.LOCAL_AGENT_TIMEOUT_MINUTES + env.LOCAL_AGENT_TEST_TIMEOUT_MINUTES + 10),
     /** pino level. */
     logLevel: env.LOG_LEVEL,
   }));

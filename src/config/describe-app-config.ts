@@ -26,6 +26,7 @@ export function describeAppConfig(config: AppConfig): Record<string, unknown> {
     sandboxCheckoutMb: config.sandboxCheckoutMb,
     modelTimeoutSeconds: config.modelTimeoutSeconds,
     modelIdleTimeoutSeconds: config.modelIdleTimeoutSeconds,
+    jobDeadlineMinutes: config.jobDeadlineMinutes,
     logLevel: config.logLevel,
   };
 }

@@ -1,4 +1,8 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { openJobStore } from "../../src/jobs/open-job-store.js";
 import { main } from "../../src/cli/main.js";
 import { captureCli } from "../helpers/capture-cli.js";
 import { startFakeOllamaServer, type FakeOllamaServer } from "../helpers/fake-ollama-server.js";
@@ -67,5 +71,25 @@ describe("local-agent doctor", () => {
     const none = captureCli({ env: { PATH: process.env.PATH } });
     expect(await main(["doctor"], none.deps)).toBe(1);
     expect(none.out()).toContain("no model given: pass --model ollama:<tag> or set LOCAL_AGENT_MODEL");
+  });
+  it("lists the app's jobs that wait on GitHub, with the last failure and the next attempt", async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "la-doctor-"));
+    try {
+      const store = openJobStore({ file: path.join(dataDir, "jobs.sqlite"), now: () => new Date("2026-03-01T10:00:00Z") });
+      const inserted = store.insert({ deliveryId: "d-1", repo: "octo/sum", installationId: 1, target: "issue", number: 12, trigger: "label", actor: "alice" });
+      if (!inserted.inserted) throw new Error("not inserted");
+      store.insert({ deliveryId: "d-2", repo: "octo/sum", installationId: 1, target: "issue", number: 13, trigger: "label", actor: "alice" });
+      const reason = "GET /repos/octo/sum/collaborators/alice/permission answered 502: Bad Gateway";
+      store.noteGitHubWait(inserted.job.id, { stage: "intake", reason, retryAt: "2026-03-01T10:05:00.000Z" });
+      store.noteGitHubWait(inserted.job.id, { stage: "intake", reason, retryAt: "2026-03-01T10:05:00.000Z" });
+      store.close();
+      const cli = captureCli({ env: { PATH: process.env.PATH, LOCAL_AGENT_DATA_DIR: dataDir } });
+      await main(["doctor", "--probe", "0"], cli.deps);
+      const out = cli.out();
+      expect(out).toMatch(/^warn {2}queue +2 pending, 0 queued, 0 running; 1 waiting on GitHub/m);
+      expect(out).toContain(`warn  queue       job 1 octo/sum#12: GitHub failed its intake 2 time(s) since 2026-03-01T10:00:00.000Z, next attempt 2026-03-01T10:05:00.000Z; last: ${reason}`);
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

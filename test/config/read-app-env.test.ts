@@ -46,9 +46,19 @@ describe("readAppEnv", () => {
         sandboxCheckoutMb: 8192,
         modelTimeoutSeconds: 600,
         modelIdleTimeoutSeconds: 60,
+        jobDeadlineMinutes: 60,
         logLevel: "info",
       },
     });
+  });
+
+  it("the job deadline: 60 minutes, or the run and test limits plus 10 when longer; set, it must exceed the run's limit", () => {
+    expect(readAppEnv({ ...BASE, LOCAL_AGENT_TIMEOUT_MINUTES: "90", LOCAL_AGENT_TEST_TIMEOUT_MINUTES: "15" })).toMatchObject({ ok: true, config: { jobDeadlineMinutes: 115 } });
+    expect(readAppEnv({ ...BASE, LOCAL_AGENT_JOB_DEADLINE_MINUTES: "30" })).toMatchObject({ ok: true, config: { jobDeadlineMinutes: 30 } });
+    expect(errorsOf({ ...BASE, LOCAL_AGENT_JOB_DEADLINE_MINUTES: "20" })).toEqual([
+      'LOCAL_AGENT_JOB_DEADLINE_MINUTES="20": expected more minutes than LOCAL_AGENT_TIMEOUT_MINUTES (20): the job deadline must leave time for the checkout, the tests and the pull request after the agent\'s own limit',
+    ]);
+    expect(errorsOf({ ...BASE, LOCAL_AGENT_JOB_DEADLINE_MINUTES: "1" })[0]).toMatch(/^LOCAL_AGENT_JOB_DEADLINE_MINUTES="1": expected a whole number from 2 to 2880 .*the default is 60 \(or the run and test limits plus 10, when longer\)/);
   });
 
   it("reads every variable when set", () => {
@@ -69,6 +79,7 @@ describe("readAppEnv", () => {
       LOCAL_AGENT_MODEL_TIMEOUT: "900",
       LOCAL_AGENT_MODEL_IDLE_TIMEOUT: "120",
       LOCAL_AGENT_SANDBOX_FILE_MB: "256",
+      LOCAL_AGENT_JOB_DEADLINE_MINUTES: "90",
       LOG_LEVEL: "DEBUG",
     });
     expect(result.ok && result.config).toMatchObject({
@@ -86,6 +97,7 @@ describe("readAppEnv", () => {
       sandboxFileMb: 256,
       modelTimeoutSeconds: 900,
       modelIdleTimeoutSeconds: 120,
+      jobDeadlineMinutes: 90,
       logLevel: "debug",
     });
   });

@@ -69,11 +69,11 @@ describe("`*` and `**` allow every file only when given alone, and then it is sa
   it("the pull request body says all files were allowed", () => {
     const built = buildTask({ text: "# Reformat\n\nAllowed files: *" });
     if (!built.ok) throw new Error(built.message);
-    const body = renderPullRequestBody({ report: reportFor(built.task), issueNumber: 3, diff: [], actor: "octocat", via: "label", draftReason: null });
+    const body = renderPullRequestBody({ report: reportFor(built.task), issueNumber: 3, diff: [], actor: "octocat", via: "label", draftReason: null, secrets: [] });
     expect(body).toContain("All files allowed: the task allowed `*`");
     const narrow = buildTask({ text: "# Fix\n\nAllowed files: src/a.ts" });
     if (!narrow.ok) throw new Error(narrow.message);
-    expect(renderPullRequestBody({ report: reportFor(narrow.task), issueNumber: 3, diff: [], actor: "octocat", via: "label", draftReason: null })).not.toContain("All files allowed");
+    expect(renderPullRequestBody({ report: reportFor(narrow.task), issueNumber: 3, diff: [], actor: "octocat", via: "label", draftReason: null, secrets: [] })).not.toContain("All files allowed");
   });
 
   it("reports written before the flag existed still parse", () => {
