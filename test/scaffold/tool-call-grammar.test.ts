@@ -8,7 +8,7 @@ import {
   constrainedCallSchemaFor,
   toolArgNames,
   type ToolName,
-} from "../../src/agent/tool-schemas.js";
+} from "../../src/protocol/tool-schemas.js";
 import { toolCallGbnf } from "../../src/scaffold/tool-call-gbnf.js";
 import { compileGbnf, GbnfSyntaxError } from "../helpers/gbnf-recognizer.js";
 

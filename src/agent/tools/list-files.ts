@@ -1,6 +1,7 @@
-import type { ToolCallOf } from "../tool-schemas.js";
+import type { ToolCallOf } from "../../protocol/tool-schemas.js";
 import { normalizeRepoPath } from "../../workspace/normalize-repo-path.js";
-import type { Observation, ToolContext } from "./tool-context.js";
+import type { Observation } from "../../protocol/observation.js";
+import type { ToolContext } from "./tool-context.js";
 
 const MAX_ENTRIES = 300;
 

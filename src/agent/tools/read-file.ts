@@ -1,6 +1,7 @@
-import type { ToolCallOf } from "../tool-schemas.js";
+import type { ToolCallOf } from "../../protocol/tool-schemas.js";
 import { numberLines } from "./number-lines.js";
-import type { Observation, ToolContext } from "./tool-context.js";
+import type { Observation } from "../../protocol/observation.js";
+import type { ToolContext } from "./tool-context.js";
 
 /** Lines shown when no range is given; more would drown a small model's context. */
 export const DEFAULT_READ_LINES = 400;

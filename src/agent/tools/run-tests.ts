@@ -1,5 +1,6 @@
 import { clipText } from "./clip-text.js";
-import type { Observation, ToolContext } from "./tool-context.js";
+import type { Observation } from "../../protocol/observation.js";
+import type { ToolContext } from "./tool-context.js";
 
 /** `run_tests`: the repository's test command in the sandboxed runner. */
 export async function runTests(ctx: ToolContext): Promise<Observation> {

@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import type { ToolCallOf } from "../tool-schemas.js";
+import type { ToolCallOf } from "../../protocol/tool-schemas.js";
 import { HOST_GIT_CONFIG, hostGitEnv } from "../../workspace/host-git.js";
 import { normalizeRepoPath } from "../../workspace/normalize-repo-path.js";
-import type { Observation, ToolContext } from "./tool-context.js";
+import type { Observation } from "../../protocol/observation.js";
+import type { ToolContext } from "./tool-context.js";
 
 const MAX_MATCHES = 50;
 const MAX_LINE_CHARS = 200;

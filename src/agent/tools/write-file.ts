@@ -1,6 +1,7 @@
-import type { ToolCallOf } from "../tool-schemas.js";
+import type { ToolCallOf } from "../../protocol/tool-schemas.js";
 import { splitLines } from "./read-file.js";
-import type { Observation, ToolContext } from "./tool-context.js";
+import type { Observation } from "../../protocol/observation.js";
+import type { ToolContext } from "./tool-context.js";
 
 /** "// ... rest of the file unchanged": a lazy rewrite that would delete the code it elides. */
 const ELISION = /^\s*(?:\/\/|#|\/\*|<!--|--|\*)?\s*(?:\.\.\.|…)\s*(?:\(?\s*)?(?:rest|remaining|existing|other|unchanged|previous|same|more)\b/im;

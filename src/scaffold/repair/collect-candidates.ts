@@ -1,5 +1,5 @@
-import { TOOL_NAMES, type ToolName } from "../../agent/tool-schemas.js";
-import type { Intervention } from "../../report/report-schema.js";
+import { TOOL_NAMES, type ToolName } from "../../protocol/tool-schemas.js";
+import type { Intervention } from "../../protocol/turn-record.js";
 import { findFamilyCalls } from "./find-family-calls.js";
 import { parseLenientJson } from "./parse-lenient-json.js";
 import { parsePythonCalls } from "./parse-python-calls.js";

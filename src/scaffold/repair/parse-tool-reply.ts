@@ -1,6 +1,6 @@
-import type { ToolCall, ToolName } from "../../agent/tool-schemas.js";
+import type { ToolCall, ToolName } from "../../protocol/tool-schemas.js";
 import type { NativeToolCall } from "../../model/types.js";
-import type { Intervention } from "../../report/report-schema.js";
+import type { Intervention } from "../../protocol/turn-record.js";
 import { collectCandidates, merge, type Candidate } from "./collect-candidates.js";
 import { normalizeCallShape, type NormalizedShape } from "./normalize-call-shape.js";
 import { normalizeMetaspaces } from "./normalize-metaspaces.js";

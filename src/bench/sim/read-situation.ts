@@ -1,4 +1,4 @@
-import type { ChatMessage } from "../types.js";
+import type { ChatMessage } from "../../model/types.js";
 
 /** What followed the simulated model's previous reply, as the prompt shows it. */
 export type Feedback =

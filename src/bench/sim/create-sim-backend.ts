@@ -1,6 +1,6 @@
-import type { ToolCall } from "../../agent/tool-schemas.js";
-import { ModelError } from "../model-error.js";
-import type { ChatMessage, ModelBackend, ModelInfo, ModelReply, ModelRequest } from "../types.js";
+import type { ToolCall } from "../../protocol/tool-schemas.js";
+import { ModelError } from "../../model/model-error.js";
+import type { ChatMessage, ModelBackend, ModelInfo, ModelReply, ModelRequest } from "../../model/types.js";
 import { corruptCall, type CorruptionCategory } from "./corrupt-call.js";
 import { createSeededDraw } from "./create-seeded-draw.js";
 import { readSituation, type Feedback, type Situation } from "./read-situation.js";
