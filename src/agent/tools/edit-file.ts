@@ -5,6 +5,7 @@ import { numberLines } from "./number-lines.js";
 import { splitLines } from "./read-file.js";
 import type { Observation } from "../../protocol/observation.js";
 import type { ToolContext } from "./tool-context.js";
+import { TOOL_RESULT } from "../../protocol/tool-messages.js";
 
 /**
  * `edit_file`: replace `old_text`, which must occur exactly once. The failure messages are the
@@ -84,7 +85,7 @@ async function apply(
   const changed = replacement === "" ? `deleted text at line ${first}` : `lines ${first}-${last} are new`;
   return {
     ok: true,
-    text: `Edited ${path}${note}: ${changed}. Lines ${from}-${to} now read:\n${numberLines(lines.slice(from - 1, to), from)}`,
+    text: `${TOOL_RESULT.edited}${path}${note}: ${changed}. Lines ${from}-${to} now read:\n${numberLines(lines.slice(from - 1, to), from)}`,
     wrote: path,
   };
 }
