@@ -7,7 +7,7 @@ import type { Attempt, Intervention } from "../protocol/turn-record.js";
 import { looksTruncated } from "../scaffold/context/create-token-estimator.js";
 import { isStopReply } from "../scaffold/is-stop-reply.js";
 import type { InvalidVerdict } from "../scaffold/layers/layer.js";
-import type { ParsedReply } from "../scaffold/repair/parse-tool-reply.js";
+import type { ParsedReply } from "../scaffold/repair/parsed-reply.js";
 import type { ReplyError } from "../scaffold/repair/validate-call.js";
 import { serverTimings } from "../scaffold/server-timings.js";
 import { completeWithRetries } from "./complete-with-retries.js";
@@ -57,14 +57,27 @@ export async function askForCall(run: AgentRun): Promise<Asked> {
   const attempts: Attempt[] = [];
   for (;;) {
     const asked = await queryModel(run, attempts, pending);
-    if (asked) return { ...asked, interventions: [...pending, ...asked.interventions], truncation: asked.truncation || pending.includes("truncation_detected") };
+    if (asked)
+      return {
+        ...asked,
+        interventions: [...pending, ...asked.interventions],
+        truncation: asked.truncation || pending.includes("truncation_detected"),
+      };
   }
 }
 
 /** The model calls on one prompt; null when the layers ask for the turn again (`pending` then has their interventions). */
 export async function queryModel(run: AgentRun, attempts: Attempt[], pending: Intervention[]): Promise<Asked | null> {
   const prompt = run.hooks.view(run.history);
-  const query: TurnQuery = { attempts, interventions: [], rawValid: false, firstError: null, raw: "", truncation: false, families: [] };
+  const query: TurnQuery = {
+    attempts,
+    interventions: [],
+    rawValid: false,
+    firstError: null,
+    raw: "",
+    truncation: false,
+    families: [],
+  };
   let temporary: ChatMessage[] = [];
   let sampling = { temperature: run.limits.temperature, seed: undefined as number | undefined };
   for (let attempt = 0; ; attempt++) {
@@ -82,14 +95,24 @@ export async function queryModel(run: AgentRun, attempts: Attempt[], pending: In
       if (verdict) pending.push(...verdict.interventions);
       if (verdict?.kind === "reask") return null;
       if (verdict?.kind === "exit" || !read.parsed) {
-        const exit = verdict?.kind === "exit" ? verdict : naiveVerdict(run, { kind: "overflow", reason: read.overflow, attempt });
+        const exit =
+          verdict?.kind === "exit" ? verdict : naiveVerdict(run, { kind: "overflow", reason: read.overflow, attempt });
         const feedback = exit.kind === "exit" ? exit.feedback : "";
-        return { kind: "invalid", ...query, tool: null, error: overflowError(read.overflow), feedback, decided: [], exit: exit.kind === "exit" ? exit : null };
+        return {
+          kind: "invalid",
+          ...query,
+          tool: null,
+          error: overflowError(read.overflow),
+          feedback,
+          decided: [],
+          exit: exit.kind === "exit" ? exit : null,
+        };
       }
     }
     const parsed = read.parsed;
     if (!parsed) throw new Error("queryModel: a reply without a parse");
-    for (const intervention of parsed.interventions) if (!query.interventions.includes(intervention)) query.interventions.push(intervention);
+    for (const intervention of parsed.interventions)
+      if (!query.interventions.includes(intervention)) query.interventions.push(intervention);
     for (const family of parsed.families) if (!query.families.includes(family)) query.families.push(family);
     if (parsed.ok) return { kind: "call", call: parsed.call, notes: parsed.notes, ...query };
     const { error } = parsed;
@@ -109,7 +132,15 @@ export async function queryModel(run: AgentRun, attempts: Attempt[], pending: In
     }
     const feedback = verdict.kind === "exit" ? verdict.feedback : verdict.text;
     const exit = verdict.kind === "exit" ? { exit: verdict.exit, reason: verdict.reason } : null;
-    return { kind: "invalid", ...query, tool: error.tool, error: read.problem ?? error.message, feedback, decided: verdict.interventions, exit };
+    return {
+      kind: "invalid",
+      ...query,
+      tool: error.tool,
+      error: read.problem ?? error.message,
+      feedback,
+      decided: verdict.interventions,
+      exit,
+    };
   }
 }
 
@@ -124,18 +155,34 @@ interface ReadReply {
 }
 
 /** One model call and what its reply is: the constrained request, the parse, the attempt record. */
-async function readReply(run: AgentRun, messages: ChatMessage[], sampling: { temperature: number; seed: number | undefined }): Promise<ReadReply> {
+async function readReply(
+  run: AgentRun,
+  messages: ChatMessage[],
+  sampling: { temperature: number; seed: number | undefined },
+): Promise<ReadReply> {
   const estimate = run.estimator.estimate(messages);
-  const request = run.hooks.constrain({ messages, purpose: "agent", ...sampling, maxTokens: run.limits.maxTokens, signal: run.signal }, run);
+  const request = run.hooks.constrain(
+    { messages, purpose: "agent", ...sampling, maxTokens: run.limits.maxTokens, signal: run.signal },
+    run,
+  );
   let reply: ModelReply;
   try {
     reply = await completeWithRetries(run.model, request, run.clock.sleep);
   } catch (error) {
     if (!(error instanceof ModelError && error.code === "context_overflow")) throw error;
-    const attempt = { raw_valid: false, error: error.message, done_reason: null, prompt_tokens: estimate, completion_tokens: 0, latency_ms: 0 };
+    const attempt = {
+      raw_valid: false,
+      error: error.message,
+      done_reason: null,
+      prompt_tokens: estimate,
+      completion_tokens: 0,
+      latency_ms: 0,
+    };
     return { attempt, parsed: null, raw: "", overflow: error.message, problem: error.describe() };
   }
-  const cut = reply.inputTruncated === true || looksTruncated({ estimate, promptTokens: reply.promptTokens, numCtx: run.modelInfo.numCtx });
+  const cut =
+    reply.inputTruncated === true ||
+    looksTruncated({ estimate, promptTokens: reply.promptTokens, numCtx: run.modelInfo.numCtx });
   const problem = describeReplyProblem(reply, run.modelInfo);
   if (!cut) run.estimator.observe(messages, reply.promptTokens);
   const parsed = run.hooks.parse(reply, run);
@@ -148,5 +195,11 @@ async function readReply(run: AgentRun, messages: ChatMessage[], sampling: { tem
     latency_ms: reply.latencyMs,
     ...serverTimings(reply),
   };
-  return { attempt, parsed, raw: reply.content, overflow: cut ? "the server dropped part of the prompt" : null, problem };
+  return {
+    attempt,
+    parsed,
+    raw: reply.content,
+    overflow: cut ? "the server dropped part of the prompt" : null,
+    problem,
+  };
 }

@@ -1,7 +1,7 @@
+import { agentTurnCount } from "../protocol/history.js";
 import type { Observation } from "../protocol/observation.js";
 import type { ToolCall } from "../protocol/tool-schemas.js";
 import type { FailureMode } from "../protocol/turn-record.js";
-import { agentTurnCount } from "../protocol/history.js";
 import { classifyFailure } from "../scaffold/classify-failure.js";
 import { isStopReply } from "../scaffold/is-stop-reply.js";
 import type { TurnQuery } from "./ask-for-call.js";

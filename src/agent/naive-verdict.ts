@@ -16,8 +16,21 @@ export function naiveVerdict(run: AgentRun, invalid: InvalidReply): InvalidVerdi
   }
   const why = invalid.problem ?? firstSentence(invalid.error.message);
   const feedback = terseError(invalid.error.message);
-  if (invalid.stopped) return { kind: "exit", exit: "premature_stop", reason: `the model stopped without a tool call: ${why}`, feedback, interventions: [] };
+  if (invalid.stopped)
+    return {
+      kind: "exit",
+      exit: "premature_stop",
+      reason: `the model stopped without a tool call: ${why}`,
+      feedback,
+      interventions: [],
+    };
   const inARow = invalidStreak(run.history).length + 1;
   if (inARow < run.limits.maxAttempts) return { kind: "feedback", text: feedback, interventions: [] };
-  return { kind: "exit", exit: "format_errors", reason: `${inARow} invalid tool calls in a row: ${why}`, feedback, interventions: [] };
+  return {
+    kind: "exit",
+    exit: "format_errors",
+    reason: `${inARow} invalid tool calls in a row: ${why}`,
+    feedback,
+    interventions: [],
+  };
 }

@@ -54,7 +54,10 @@ export interface AgentRun extends LayerRun {
   readonly onGreen?: (written: readonly string[]) => Promise<void>;
 }
 
-const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
 
 /** The run's opening: the tools for the task kind, the history with the system prompt and the task. */
 export async function openRun(params: RunAgentParams): Promise<AgentRun> {
@@ -70,9 +73,11 @@ export async function openRun(params: RunAgentParams): Promise<AgentRun> {
     task,
     tools,
     history,
-    append(entry) {
-      history.push(entry);
-      if ("turn" in entry && typeof entry.turn === "object") params.onTurn?.(entry.turn);
+    append(...entries) {
+      for (const entry of entries) {
+        history.push(entry);
+        if ("turn" in entry && typeof entry.turn === "object") params.onTurn?.(entry.turn);
+      }
     },
     workspace,
     model: params.model,

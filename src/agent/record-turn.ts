@@ -5,7 +5,11 @@ import type { TurnQuery } from "./ask-for-call.js";
 import type { AgentRun } from "./open-run.js";
 
 /** An agent turn's report row: the query's attempts and interventions, with what happened to the call. */
-export function recordTurn(run: AgentRun, query: TurnQuery, fields: Partial<TurnRecord> & { valid: boolean }): TurnRecord {
+export function recordTurn(
+  run: AgentRun,
+  query: TurnQuery,
+  fields: Partial<TurnRecord> & { valid: boolean },
+): TurnRecord {
   const { attempts } = query;
   return {
     n: nextTurnNumber(run.history),

@@ -3,11 +3,12 @@ import type { AgentExit } from "../protocol/agent-run.js";
 import { firstSentence } from "../protocol/first-sentence.js";
 import { agentTurnCount, describeCall, type HistoryEntry, lastTestRun } from "../protocol/history.js";
 import type { TestRun } from "../protocol/observation.js";
-import type { TurnRecord } from "../protocol/turn-record.js";
+import type { ToolCall } from "../protocol/tool-schemas.js";
 import { checkFinish } from "../scaffold/check-finish.js";
 import { findLoop } from "../scaffold/find-loop.js";
 import { type Asked, askForCall } from "./ask-for-call.js";
 import { classifyTurn } from "./classify-turn.js";
+import { callEntries } from "./history-entries.js";
 import { type AgentRun, openRun, type RunAgentParams } from "./open-run.js";
 import { recordTurn } from "./record-turn.js";
 import { runTool } from "./run-tool.js";
@@ -33,73 +34,110 @@ export interface AgentResult {
 export async function runAgent(params: RunAgentParams): Promise<AgentResult> {
   const run = await openRun(params);
   const { history, hooks, workspace } = run;
-  const end = (exit: AgentExit, reason: string, extra: Partial<AgentResult> = {}): AgentResult => ({
-    exit, reason, history, summary: null, answer: null, lastTests: lastTestRun(history)?.tests ?? null, ...extra,
-  });
   for (;;) {
     const limit = reachedLimit(run);
-    if (limit) return end(limit.exit, limit.reason);
+    if (limit) return endRun(run, limit);
     let asked: Asked;
     try {
       asked = await askForCall(run);
     } catch (error) {
-      const failure = modelFailure(error, run.signal);
-      return end(failure.exit, failure.reason);
+      return endRun(run, modelFailure(error, run.signal));
     }
 
     if (asked.kind === "invalid") {
-      const turn = recordTurn(run, asked, { valid: false, tool: asked.tool, error: asked.error, failure_mode: classifyTurn(run, asked, { valid: false }), interventions: asked.decided });
-      run.append({ type: "invalid", turn, raw: asked.raw, feedback: asked.feedback });
-      if (asked.exit) return end(asked.exit.exit, asked.exit.reason);
+      const failure_mode = classifyTurn(run, asked, { valid: false });
+      const fields = { valid: false, tool: asked.tool, error: asked.error, failure_mode, interventions: asked.decided };
+      run.append({ type: "invalid", turn: recordTurn(run, asked, fields), raw: asked.raw, feedback: asked.feedback });
+      if (asked.exit) return endRun(run, asked.exit);
       continue;
     }
 
     const { call } = asked;
     const madeOn = workspace.version;
-    const callEntry = (turn: TurnRecord): HistoryEntry => ({ type: "call", turn, call, raw: asked.raw, notes: asked.notes, workspaceVersion: madeOn });
     const loop = findLoop(history, call, madeOn).kind !== "none";
     const verdict = hooks.beforeTool(call, run);
     if (verdict.kind === "block" || verdict.kind === "exit") {
-      const { error, failureMode, interventions, note } = verdict.turn;
-      const turn = recordTurn(run, asked, { valid: true, tool: call.tool, error, failure_mode: failureMode, interventions, note });
-      run.append(callEntry(turn));
-      if (verdict.kind === "exit") return end(verdict.exit, verdict.reason);
+      const turn = recordTurn(run, asked, { valid: true, tool: call.tool, ...verdict.turn });
+      run.append(...callEntries({ turn, call, reply: asked, madeOn }));
+      if (verdict.kind === "exit") return endRun(run, verdict);
       run.append({ type: "nudge", turn: turn.n, content: verdict.message });
       continue;
     }
 
     if (call.tool === "finish" || call.tool === "answer") {
-      // Without the stops layer a premature finish ends the run, but is recorded as what it is.
-      const premature = run.task.kind === "change" && call.tool === "finish" ? checkFinish({ history, edits: workspace.written.length, version: madeOn, hasTests: run.hasTests }) : null;
+      // Without the stops layer a premature finish still ends the run, recorded as what it is.
+      const premature = prematureFinish(run, call);
       const failure_mode = premature ? "premature_stop" : classifyTurn(run, asked, { valid: true, loop });
-      run.append(callEntry(recordTurn(run, asked, { valid: true, tool: call.tool, failure_mode, note: call.tool })));
-      if (call.tool === "answer") return end("answered", "answered", { answer: call.args.text });
-      return end("finished", premature ? `finish accepted unchecked: ${firstSentence(premature)}` : "finish accepted", { summary: call.args.summary });
+      const turn = recordTurn(run, asked, { valid: true, tool: call.tool, failure_mode, note: call.tool });
+      run.append(...callEntries({ turn, call, reply: asked, madeOn }));
+      if (call.tool === "answer") return endRun(run, { exit: "answered", reason: "answered", answer: call.args.text });
+      const reason = premature ? `finish accepted unchecked: ${firstSentence(premature)}` : "finish accepted";
+      return endRun(run, { exit: "finished", reason, summary: call.args.summary });
     }
 
     const { observation, interventions } = await runTool(run, call, verdict);
-    if (run.signal?.aborted) return end("cancelled", "the run was cancelled");
-    const turn = recordTurn(run, asked, {
-      valid: true, tool: call.tool, error: observation.ok ? null : firstSentence(observation.text),
-      failure_mode: classifyTurn(run, asked, { valid: true, loop, call, observation }), interventions, note: `${describeCall(call)} → ${firstLine(observation.text)}`,
-    });
-    run.append(callEntry(turn));
-    run.append({ type: "observation", turn: turn.n, tool: call.tool, ok: observation.ok, content: observation.text, readKey: observation.readKey ?? null, workspaceVersion: workspace.version, tests: observation.tests });
+    if (run.signal?.aborted) return endRun(run, { exit: "cancelled", reason: "the run was cancelled" });
+    const error = observation.ok ? null : firstSentence(observation.text);
+    const failure_mode = classifyTurn(run, asked, { valid: true, loop, call, observation });
+    const note = `${describeCall(call)} → ${firstLine(observation.text)}`;
+    const turn = recordTurn(run, asked, { valid: true, tool: call.tool, error, failure_mode, interventions, note });
+    const result = { observation, workspaceVersion: workspace.version };
+    run.append(...callEntries({ turn, call, reply: asked, madeOn, result }));
     if (observation.tests?.summary.passed) await run.onGreen?.(workspace.written);
   }
 }
 
-function reachedLimit(run: AgentRun): { exit: AgentExit; reason: string } | null {
+interface Ending {
+  exit: AgentExit;
+  reason: string;
+  summary?: string;
+  answer?: string;
+}
+
+function endRun(run: AgentRun, ending: Ending): AgentResult {
+  const { history } = run;
+  const lastTests = lastTestRun(history)?.tests ?? null;
+  return {
+    exit: ending.exit,
+    reason: ending.reason,
+    history,
+    summary: ending.summary ?? null,
+    answer: ending.answer ?? null,
+    lastTests,
+  };
+}
+
+/** The stops layer's judgement of a `finish` of a change task, made whether or not that layer is on. */
+function prematureFinish(run: AgentRun, call: ToolCall): string | null {
+  if (run.task.kind !== "change" || call.tool !== "finish") return null;
+  return checkFinish({
+    history: run.history,
+    edits: run.workspace.written.length,
+    version: run.workspace.version,
+    hasTests: run.hasTests,
+  });
+}
+
+function reachedLimit(run: AgentRun): Ending | null {
   const { limits } = run;
   if (run.signal?.aborted) return { exit: "cancelled", reason: "the run was cancelled" };
-  if (agentTurnCount(run.history) >= limits.maxTurns) return { exit: "max_turns", reason: `max turns (${limits.maxTurns}) reached` };
-  if (run.clock.now() - run.started > limits.wallClockMs) return { exit: "timeout", reason: `wall-clock limit (${Math.round(limits.wallClockMs / 60_000)} min) reached` };
+  if (agentTurnCount(run.history) >= limits.maxTurns)
+    return { exit: "max_turns", reason: `max turns (${limits.maxTurns}) reached` };
+  if (run.clock.now() - run.started > limits.wallClockMs)
+    return { exit: "timeout", reason: `wall-clock limit (${Math.round(limits.wallClockMs / 60_000)} min) reached` };
   return null;
 }
 
-function modelFailure(error: unknown, signal: AbortSignal | undefined): { exit: AgentExit; reason: string } {
-  if (signal?.aborted || (error instanceof ModelError && error.code === "aborted")) return { exit: "cancelled", reason: "the run was cancelled" };
-  return { exit: "model_error", reason: error instanceof ModelError ? error.describe() : `model call failed: ${error instanceof Error ? error.message : String(error)}` };
+function modelFailure(error: unknown, signal: AbortSignal | undefined): Ending {
+  if (signal?.aborted || (error instanceof ModelError && error.code === "aborted"))
+    return { exit: "cancelled", reason: "the run was cancelled" };
+  return {
+    exit: "model_error",
+    reason:
+      error instanceof ModelError
+        ? error.describe()
+        : `model call failed: ${error instanceof Error ? error.message : String(error)}`,
+  };
 }
 
 function firstLine(text: string): string {

@@ -9,7 +9,11 @@ import { clipObservation, executeToolCall } from "./tools/execute-tool-call.js";
  * Runs a call the layers let through, or takes the observation a layer refused it with; either
  * way the layers' afterTool sees it before it is cut to size.
  */
-export async function runTool(run: AgentRun, call: ToolCall, verdict: Extract<ToolVerdict, { kind: "run" | "refuse" }>): Promise<ReviewedObservation> {
+export async function runTool(
+  run: AgentRun,
+  call: ToolCall,
+  verdict: Extract<ToolVerdict, { kind: "run" | "refuse" }>,
+): Promise<ReviewedObservation> {
   let interventions: Intervention[] = [];
   const review = async (observation: Observation) => {
     const reviewed = await run.hooks.afterTool(call, observation, run);

@@ -114,7 +114,7 @@ function harnessRun(params: { history: HistoryEntry[]; model: ModelBackend; esti
   };
   const { history } = params;
   return {
-    task: TASK, tools: CHANGE_TOOLS, history, append: (entry) => history.push(entry), workspace, model: params.model, modelInfo: INFO,
+    task: TASK, tools: CHANGE_TOOLS, history, append: (...entries) => history.push(...entries), workspace, model: params.model, modelInfo: INFO,
     estimator: params.estimator, hasTests: true, random: () => 0.5, hooks: combineLayers(createLayers(new Set(SCAFFOLD_LAYERS), limits)), limits,
     clock: { now: () => 0, sleep: async () => undefined }, started: 0, runTests: null, env: {}, isAllowed: () => true,
   };

@@ -35,7 +35,16 @@ export const FailureMode = z.enum(FAILURE_MODES);
 export type FailureMode = z.infer<typeof FailureMode>;
 
 /** The scaffold layers, in the report's canonical order (reports, benchmark rows, `--scaffold`). */
-export const SCAFFOLD_LAYERS = ["grammar", "repair", "retry", "reinject", "context", "loops", "stops", "scope"] as const;
+export const SCAFFOLD_LAYERS = [
+  "grammar",
+  "repair",
+  "retry",
+  "reinject",
+  "context",
+  "loops",
+  "stops",
+  "scope",
+] as const;
 export const ScaffoldLayer = z.enum(SCAFFOLD_LAYERS);
 export type ScaffoldLayer = z.infer<typeof ScaffoldLayer>;
 

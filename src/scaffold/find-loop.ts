@@ -10,7 +10,10 @@ import { type CallRecord, canonicalJson, detectLoop, type LoopVerdict } from "./
  * the stops layer rejected is not a call that ran, so it is not one of them.
  */
 export function findLoop(history: readonly HistoryEntry[], call: ToolCall, version: number): LoopVerdict {
-  return detectLoop({ previous: callRecords(history), next: { key: callKey(call, version), turn: nextTurnNumber(history) } });
+  return detectLoop({
+    previous: callRecords(history),
+    next: { key: callKey(call, version), turn: nextTurnNumber(history) },
+  });
 }
 
 function callRecords(history: readonly HistoryEntry[]): CallRecord[] {
@@ -24,7 +27,8 @@ function callRecords(history: readonly HistoryEntry[]): CallRecord[] {
     }
     // A call that ran is followed by its result.
     const result = history[index + 1];
-    if (result?.type === "observation" && result.turn === entry.turn.n) records.push({ key, turn: entry.turn.n, failed: !result.ok });
+    if (result?.type === "observation" && result.turn === entry.turn.n)
+      records.push({ key, turn: entry.turn.n, failed: !result.ok });
   });
   return records;
 }

@@ -8,11 +8,20 @@ import type { LayerRun, WorkspaceView } from "../../src/scaffold/layers/layer.js
 import { scriptedModel } from "./scripted-model.js";
 
 export const INFO: ModelInfo = {
-  spec: "scripted:test", backend: "scripted", name: "scripted", quantization: null, contextLength: 131072, numCtx: 32768, backendVersion: null, warnings: [],
+  spec: "scripted:test",
+  backend: "scripted",
+  name: "scripted",
+  quantization: null,
+  contextLength: 131072,
+  numCtx: 32768,
+  backendVersion: null,
+  warnings: [],
 };
 
 /** A checkout held in memory: version and written files only, for layers that read no file. */
-export function memoryWorkspace(state: { version?: number; written?: string[] } = {}): WorkspaceView & { version: number; written: string[] } {
+export function memoryWorkspace(
+  state: { version?: number; written?: string[] } = {},
+): WorkspaceView & { version: number; written: string[] } {
   return {
     version: state.version ?? 0,
     written: state.written ?? [],
@@ -27,7 +36,14 @@ export function memoryWorkspace(state: { version?: number; written?: string[] } 
  * an `append` that keeps what the layer added. Hooks are driven on it directly.
  */
 export function layerRun(
-  overrides: { history?: HistoryEntry[]; workspace?: WorkspaceView; model?: ModelBackend; question?: boolean; hasTests?: boolean; allowed?: string[] } = {},
+  overrides: {
+    history?: HistoryEntry[];
+    workspace?: WorkspaceView;
+    model?: ModelBackend;
+    question?: boolean;
+    hasTests?: boolean;
+    allowed?: string[];
+  } = {},
 ): LayerRun & { history: HistoryEntry[] } {
   const history: HistoryEntry[] = overrides.history ?? [
     { type: "system", content: "You are a careful engineer." },
@@ -38,7 +54,7 @@ export function layerRun(
     task: { kind: question ? "question" : "change", title: "Fix sum", allowed: overrides.allowed ?? ["src/sum.js"] },
     tools: question ? QUESTION_TOOLS : CHANGE_TOOLS,
     history,
-    append: (entry) => history.push(entry),
+    append: (...entries) => history.push(...entries),
     workspace: overrides.workspace ?? memoryWorkspace(),
     model: overrides.model ?? scriptedModel([]),
     modelInfo: INFO,
@@ -51,34 +67,85 @@ export function layerRun(
 /** An agent turn's record with only what a test cares about set. */
 export function turnRecord(n: number, fields: Partial<TurnRecord> = {}): TurnRecord {
   return {
-    n, kind: "agent", raw_valid: true, valid: true, tool: null, error: null, interventions: [], failure_mode: null,
-    prompt_tokens: 10, completion_tokens: 5, latency_ms: 1, attempts: [], note: null, ...fields,
+    n,
+    kind: "agent",
+    raw_valid: true,
+    valid: true,
+    tool: null,
+    error: null,
+    interventions: [],
+    failure_mode: null,
+    prompt_tokens: 10,
+    completion_tokens: 5,
+    latency_ms: 1,
+    attempts: [],
+    note: null,
+    ...fields,
   };
 }
 
 /** A call that ran, with its result: the two entries the loop appends. */
-export function ranCall(n: number, call: ToolCall, result: Partial<Observation> & { version?: number; madeOn?: number; tests?: TestRun } = {}): HistoryEntry[] {
+export function ranCall(
+  n: number,
+  call: ToolCall,
+  result: Partial<Observation> & { version?: number; madeOn?: number; tests?: TestRun } = {},
+): HistoryEntry[] {
   const madeOn = result.madeOn ?? 0;
   return [
-    { type: "call", turn: turnRecord(n, { tool: call.tool }), call, raw: JSON.stringify(call), notes: [], workspaceVersion: madeOn },
     {
-      type: "observation", turn: n, tool: call.tool, ok: result.ok ?? true, content: result.text ?? "done", readKey: null,
-      workspaceVersion: result.version ?? madeOn, tests: result.tests,
+      type: "call",
+      turn: turnRecord(n, { tool: call.tool }),
+      call,
+      raw: JSON.stringify(call),
+      notes: [],
+      workspaceVersion: madeOn,
+    },
+    {
+      type: "observation",
+      turn: n,
+      tool: call.tool,
+      ok: result.ok ?? true,
+      content: result.text ?? "done",
+      readKey: null,
+      workspaceVersion: result.version ?? madeOn,
+      tests: result.tests,
     },
   ];
 }
 
 /** A call a layer did not run: the call entry alone (with the layer's interventions). */
 export function blockedCall(n: number, call: ToolCall, interventions: Intervention[]): HistoryEntry {
-  return { type: "call", turn: turnRecord(n, { tool: call.tool, interventions }), call, raw: JSON.stringify(call), notes: [], workspaceVersion: 0 };
+  return {
+    type: "call",
+    turn: turnRecord(n, { tool: call.tool, interventions }),
+    call,
+    raw: JSON.stringify(call),
+    notes: [],
+    workspaceVersion: 0,
+  };
 }
 
 /** A turn whose reply was unusable. */
 export function invalidTurn(n: number, interventions: Intervention[] = []): HistoryEntry {
-  return { type: "invalid", turn: turnRecord(n, { valid: false, raw_valid: false, interventions }), raw: "not a call", feedback: "Error: no call." };
+  return {
+    type: "invalid",
+    turn: turnRecord(n, { valid: false, raw_valid: false, interventions }),
+    raw: "not a call",
+    feedback: "Error: no call.",
+  };
 }
 
 /** A test run's result as the tools give it. */
 export function testRun(passed: boolean, failed = passed ? 0 : 1): TestRun {
-  return { summary: { passed, exit_code: passed ? 0 : 1, timed_out: false, failed_count: failed, passed_count: 3, duration_ms: 10 }, output: passed ? "ok" : "1 failing" };
+  return {
+    summary: {
+      passed,
+      exit_code: passed ? 0 : 1,
+      timed_out: false,
+      failed_count: failed,
+      passed_count: 3,
+      duration_ms: 10,
+    },
+    output: passed ? "ok" : "1 failing",
+  };
 }

@@ -19,7 +19,11 @@ const asIs: ReviewObservation = async (observation) => observation;
  * can act on; only cancellation propagates. `review` sees every observation first; the file
  * tools' results are then clipped to the size limit (the test run sizes its own output).
  */
-export async function executeToolCall(call: ToolCall, ctx: ToolContext, review: ReviewObservation = asIs): Promise<Observation> {
+export async function executeToolCall(
+  call: ToolCall,
+  ctx: ToolContext,
+  review: ReviewObservation = asIs,
+): Promise<Observation> {
   try {
     const observation = await review(await runTool(call, ctx));
     return call.tool === "run_tests" ? observation : clipObservation(observation, ctx.maxObservationChars);

@@ -7,14 +7,30 @@ import { planCompaction } from "./plan-compaction.js";
  * Folds all but the last `keepTurns` agent turns into a recap the model writes, plus the action
  * log, as a summary entry (its own turn in the report). False when there was nothing new to fold.
  */
-export async function summarizeHistory(run: LayerRun, params: { keepTurns: number; temperature: number }): Promise<boolean> {
+export async function summarizeHistory(
+  run: LayerRun,
+  params: { keepTurns: number; temperature: number },
+): Promise<boolean> {
   const plan = planCompaction({ history: run.history, keepTurns: params.keepTurns, taskTitle: run.task.title });
   if (!plan) return false;
-  const reply = await run.model.complete({ messages: plan.request, purpose: "summary", maxTokens: 320, temperature: params.temperature, signal: run.signal });
+  const reply = await run.model.complete({
+    messages: plan.request,
+    purpose: "summary",
+    maxTokens: 320,
+    temperature: params.temperature,
+    signal: run.signal,
+  });
   const recap = reply.content.trim().slice(0, 1600);
   const prompt_tokens = reply.promptTokens ?? run.estimator.estimate(plan.request);
   const completion_tokens = reply.completionTokens ?? Math.ceil(reply.content.length / 3.5);
-  const attempt = { raw_valid: recap !== "", error: null, done_reason: reply.doneReason ?? null, prompt_tokens, completion_tokens, latency_ms: reply.latencyMs };
+  const attempt = {
+    raw_valid: recap !== "",
+    error: null,
+    done_reason: reply.doneReason ?? null,
+    prompt_tokens,
+    completion_tokens,
+    latency_ms: reply.latencyMs,
+  };
   run.append({
     type: "summary",
     foldBefore: plan.foldBefore,

@@ -4,7 +4,8 @@ import type { Observation } from "../../protocol/observation.js";
 import type { ToolCall } from "../../protocol/tool-schemas.js";
 import type { Intervention } from "../../protocol/turn-record.js";
 import { buildPrompt } from "../context/build-prompt.js";
-import { type ParsedReply, parseToolReply } from "../repair/parse-tool-reply.js";
+import { parseToolReply } from "../repair/parse-tool-reply.js";
+import type { ParsedReply } from "../repair/parsed-reply.js";
 import type { InvalidReply, InvalidVerdict, Layer, LayerRun, ReviewedObservation, ToolVerdict } from "./layer.js";
 
 /** The enabled layers as one set of hooks, each combining the layers' answers as described. */

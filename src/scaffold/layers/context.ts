@@ -41,9 +41,16 @@ export function createContextLayer(limits: AgentLimits): Layer {
       if (invalid.kind !== "overflow") return undefined;
       const keepTurns = SHRINKS[shrinks];
       shrinks++;
-      if (keepTurns !== undefined && (await summarize(run, keepTurns))) return { kind: "reask", interventions: ["truncation_detected"] };
+      if (keepTurns !== undefined && (await summarize(run, keepTurns)))
+        return { kind: "reask", interventions: ["truncation_detected"] };
       const reason = overflowExitReason(invalid.reason, run.modelInfo.numCtx);
-      return { kind: "exit", exit: "context_overflow", reason, feedback: OVERFLOW_FEEDBACK, interventions: ["truncation_detected"] };
+      return {
+        kind: "exit",
+        exit: "context_overflow",
+        reason,
+        feedback: OVERFLOW_FEEDBACK,
+        interventions: ["truncation_detected"],
+      };
     },
   };
 }

@@ -14,7 +14,16 @@ import { createStopsLayer } from "./stops.js";
  * The order the loop calls the layers' hooks in: the report's order, except that context comes
  * before reinject, so that a turn's summary is made before its schema reminder is added.
  */
-const HOOK_ORDER: readonly ScaffoldLayer[] = ["grammar", "repair", "retry", "context", "reinject", "loops", "stops", "scope"];
+const HOOK_ORDER: readonly ScaffoldLayer[] = [
+  "grammar",
+  "repair",
+  "retry",
+  "context",
+  "reinject",
+  "loops",
+  "stops",
+  "scope",
+];
 
 const FACTORIES: Record<ScaffoldLayer, (limits: AgentLimits) => Layer> = {
   grammar: createGrammarLayer,

@@ -5,7 +5,7 @@ import type { Observation } from "../../protocol/observation.js";
 import type { ToolCall, ToolName } from "../../protocol/tool-schemas.js";
 import type { FailureMode, Intervention, ScaffoldLayer } from "../../protocol/turn-record.js";
 import type { TokenEstimator } from "../context/create-token-estimator.js";
-import type { ParsedReply } from "../repair/parse-tool-reply.js";
+import type { ParsedReply } from "../repair/parsed-reply.js";
 import type { ReplyError } from "../repair/validate-call.js";
 
 /**
@@ -75,7 +75,7 @@ export interface LayerRun {
   /** The run's record so far: what the model was shown and what happened, in order. */
   readonly history: readonly HistoryEntry[];
   /** Adds to the history (an entry with a turn record is reported as a turn). */
-  append(entry: HistoryEntry): void;
+  append(...entries: HistoryEntry[]): void;
   readonly workspace: WorkspaceView;
   readonly model: ModelBackend;
   readonly modelInfo: ModelInfo;
@@ -133,7 +133,7 @@ export type InvalidVerdict =
 /** How a call that did not run is recorded. */
 export interface BlockedTurn {
   error: string;
-  failureMode: FailureMode;
+  failure_mode: FailureMode;
   interventions: Intervention[];
   note: string;
 }

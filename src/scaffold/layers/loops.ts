@@ -16,9 +16,19 @@ export function createLoopsLayer(): Layer {
     beforeTool(call, run) {
       const loop = findLoop(run.history, call, run.workspace.version);
       if (loop.kind === "none") return { kind: "run" };
-      const turn = { error: loop.reason, failureMode: "infinite_loop" as const, interventions: ["loop_detected" as const], note: describeCall(call) };
+      const turn = {
+        error: loop.reason,
+        failure_mode: "infinite_loop" as const,
+        interventions: ["loop_detected" as const],
+        note: describeCall(call),
+      };
       if (loop.kind === "warn") return { kind: "block", turn, message: loopNudge(loop.turns.slice(0, -1)) };
-      return { kind: "exit", turn, exit: "infinite_loop", reason: `loop detected: ${loop.reason} (turns ${loop.turns.join(", ")})` };
+      return {
+        kind: "exit",
+        turn,
+        exit: "infinite_loop",
+        reason: `loop detected: ${loop.reason} (turns ${loop.turns.join(", ")})`,
+      };
     },
   };
 }

@@ -24,7 +24,14 @@ export function createScopeLayer(): Layer {
       // A write the workspace refuses anyway is the tool's to explain.
       if (!permitted.ok || allowed(permitted.path)) return { kind: "run" };
       const verb = call.tool === "edit_file" ? "edit" : "write";
-      return { kind: "refuse", observation: { ok: false, text: `Cannot ${verb}: ${scopeRefusal(permitted.path, run.task.allowed)}.`, wrongFile: true } };
+      return {
+        kind: "refuse",
+        observation: {
+          ok: false,
+          text: `Cannot ${verb}: ${scopeRefusal(permitted.path, run.task.allowed)}.`,
+          wrongFile: true,
+        },
+      };
     },
     async afterTool(call, observation, run) {
       let reviewed = observation;
@@ -34,7 +41,10 @@ export function createScopeLayer(): Layer {
         const isAllowed = allowed;
         const elsewhere = await filesContaining(run.workspace, call.args.old_text, path);
         if (elsewhere.length > 0) {
-          const named = elsewhere.map((file) => `${file}${run.workspace.checkWrite(file).ok && isAllowed(file) ? " (allowed)" : " (not an allowed file)"}`);
+          const named = elsewhere.map(
+            (file) =>
+              `${file}${run.workspace.checkWrite(file).ok && isAllowed(file) ? " (allowed)" : " (not an allowed file)"}`,
+          );
           reviewed = { ...observation, text: `${crossFileHint(path, named)}\n${observation.text}`, wrongFile: true };
         }
       }

@@ -21,7 +21,8 @@ export function createStopsLayer(limits: AgentLimits): Layer {
       if (invalid.kind !== "reply" || !invalid.stopped) return undefined;
       const inARow = invalidStreak(run.history).length + 1;
       const feedback = invalid.error.message;
-      if (inARow < limits.maxAttempts) return { kind: "feedback", text: feedback, interventions: ["premature_stop_rejected"] };
+      if (inARow < limits.maxAttempts)
+        return { kind: "feedback", text: feedback, interventions: ["premature_stop_rejected"] };
       const why = invalid.problem ?? firstSentence(invalid.error.message);
       const reason = `the model stopped replying with tool calls: ${why}`;
       return { kind: "exit", exit: "premature_stop", reason, feedback, interventions: ["premature_stop_rejected"] };
@@ -33,9 +34,19 @@ export function createStopsLayer(limits: AgentLimits): Layer {
       if (!rejection) return { kind: "run" };
       rejections++;
       const error = firstSentence(rejection);
-      const turn = { error, failureMode: "premature_stop" as const, interventions: ["premature_stop_rejected" as const], note: "finish rejected" };
+      const turn = {
+        error,
+        failure_mode: "premature_stop" as const,
+        interventions: ["premature_stop_rejected" as const],
+        note: "finish rejected",
+      };
       if (rejections <= limits.maxFinishRejections) return { kind: "block", turn, message: rejection };
-      return { kind: "exit", turn, exit: "premature_stop", reason: `finish was called too early ${rejections} times: ${error}` };
+      return {
+        kind: "exit",
+        turn,
+        exit: "premature_stop",
+        reason: `finish was called too early ${rejections} times: ${error}`,
+      };
     },
   };
 }

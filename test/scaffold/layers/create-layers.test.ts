@@ -11,10 +11,27 @@ const spec = (text: string) => {
 
 describe("createLayers", () => {
   it("builds the enabled layers in hook order: context before reinject", () => {
-    expect(createLayers(spec("all"), DEFAULT_LIMITS).map((layer) => layer.name)).toEqual(["grammar", "repair", "retry", "context", "reinject", "loops", "stops", "scope"]);
+    expect(createLayers(spec("all"), DEFAULT_LIMITS).map((layer) => layer.name)).toEqual([
+      "grammar",
+      "repair",
+      "retry",
+      "context",
+      "reinject",
+      "loops",
+      "stops",
+      "scope",
+    ]);
   });
   it("all,-loops is the same list without the loops object", () => {
-    expect(createLayers(spec("all,-loops"), DEFAULT_LIMITS).map((layer) => layer.name)).toEqual(["grammar", "repair", "retry", "context", "reinject", "stops", "scope"]);
+    expect(createLayers(spec("all,-loops"), DEFAULT_LIMITS).map((layer) => layer.name)).toEqual([
+      "grammar",
+      "repair",
+      "retry",
+      "context",
+      "reinject",
+      "stops",
+      "scope",
+    ]);
     expect(createLayers(spec("none"), DEFAULT_LIMITS)).toEqual([]);
   });
   it("makes fresh objects for each run, so no state is shared between runs", () => {

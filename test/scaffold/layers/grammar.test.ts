@@ -3,14 +3,29 @@ import type { ModelRequest } from "../../../src/model/types.js";
 import { createGrammarLayer } from "../../../src/scaffold/layers/grammar.js";
 import { layerRun } from "../../helpers/layer-run.js";
 
-const request: ModelRequest = { messages: [{ role: "user", content: "hi" }], purpose: "agent", temperature: 0.3, maxTokens: 100 };
-const toolsOf = (sent: ModelRequest) => (sent.constraint?.jsonSchema as { oneOf: { properties: { tool: { const: string } } }[] }).oneOf.map((s) => s.properties.tool.const);
+const request: ModelRequest = {
+  messages: [{ role: "user", content: "hi" }],
+  purpose: "agent",
+  temperature: 0.3,
+  maxTokens: 100,
+};
+type OneOf = { oneOf: { properties: { tool: { const: string } } }[] };
+const toolsOf = (sent: ModelRequest) =>
+  ((sent.constraint?.jsonSchema ?? { oneOf: [] }) as OneOf).oneOf.map((s) => s.properties.tool.const);
 
 describe("grammar layer", () => {
   it("constrains every agent request to the task's tool calls, as a JSON schema and as GBNF", () => {
     const layer = createGrammarLayer();
     const sent = layer.constrain?.(request, layerRun()) ?? request;
-    expect(toolsOf(sent)).toEqual(["list_files", "read_file", "search", "edit_file", "write_file", "run_tests", "finish"]);
+    expect(toolsOf(sent)).toEqual([
+      "list_files",
+      "read_file",
+      "search",
+      "edit_file",
+      "write_file",
+      "run_tests",
+      "finish",
+    ]);
     expect(sent.constraint?.gbnf).toMatch(/^root ::= /m);
     expect(sent.constraint?.gbnf).toContain('\\"finish\\"');
     expect(sent).toMatchObject({ messages: request.messages, temperature: 0.3, maxTokens: 100 });

@@ -23,7 +23,11 @@ describe("reinject layer", () => {
   it("counts agent turns only, not summaries", async () => {
     const run = layerRun();
     run.history.push(...ranCall(1, read), {
-      type: "summary", turn: turnRecord(2, { kind: "summary" }), foldBefore: 2, recap: "r", actions: [],
+      type: "summary",
+      turn: turnRecord(2, { kind: "summary" }),
+      foldBefore: 2,
+      recap: "r",
+      actions: [],
     });
     expect(await createReinjectLayer(limits).beforeQuery?.(run)).toEqual([]);
   });
