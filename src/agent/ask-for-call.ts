@@ -57,12 +57,9 @@ export async function askForCall(run: AgentRun): Promise<Asked> {
   const attempts: Attempt[] = [];
   for (;;) {
     const asked = await queryModel(run, attempts, pending);
-    if (asked)
-      return {
-        ...asked,
-        interventions: [...pending, ...asked.interventions],
-        truncation: asked.truncation || pending.includes("truncation_detected"),
-      };
+    if (!asked) continue;
+    const truncation = asked.truncation || pending.includes("truncation_detected");
+    return { ...asked, interventions: [...pending, ...asked.interventions], truncation };
   }
 }
 
@@ -78,42 +75,29 @@ export async function queryModel(run: AgentRun, attempts: Attempt[], pending: In
     truncation: false,
     families: [],
   };
-  let temporary: ChatMessage[] = [];
-  let sampling = { temperature: run.limits.temperature, seed: undefined as number | undefined };
+  let requery: Pick<InvalidVerdict & { kind: "requery" }, "messages" | "temperature" | "seed"> | null = null;
   for (let attempt = 0; ; attempt++) {
-    const read = await readReply(run, [...prompt, ...temporary], sampling);
+    const sampling = { temperature: requery?.temperature ?? run.limits.temperature, seed: requery?.seed };
+    const read = await readReply(run, [...prompt, ...(requery?.messages ?? [])], sampling);
     attempts.push(read.attempt);
     query.raw = read.raw;
-    if (attempt === 0 && read.parsed) {
+    if (read.kind === "refused") {
+      const verdict = await onOverflow(run, { query, reason: read.reason, attempt, pending });
+      return verdict?.kind === "reask" ? null : overflowEnding(run, query, read.reason, verdict, attempt);
+    }
+    if (attempt === 0) {
       query.rawValid = read.parsed.rawValid;
       query.firstError = read.parsed.ok ? null : read.parsed.error;
     }
-    if (read.overflow !== null) {
-      query.truncation = true;
-      const verdict = await run.hooks.onInvalid({ kind: "overflow", reason: read.overflow, attempt }, run);
-      // What the layers did about the prompt belongs to the turn, before this prompt's replies.
-      if (verdict) pending.push(...verdict.interventions);
+    // A prompt the server cut without saying goes on as it is unless a layer acts on it.
+    if (read.cut !== null) {
+      const verdict = await onOverflow(run, { query, reason: read.cut, attempt, pending });
       if (verdict?.kind === "reask") return null;
-      if (verdict?.kind === "exit" || !read.parsed) {
-        const exit =
-          verdict?.kind === "exit" ? verdict : naiveVerdict(run, { kind: "overflow", reason: read.overflow, attempt });
-        const feedback = exit.kind === "exit" ? exit.feedback : "";
-        return {
-          kind: "invalid",
-          ...query,
-          tool: null,
-          error: overflowError(read.overflow),
-          feedback,
-          decided: [],
-          exit: exit.kind === "exit" ? exit : null,
-        };
-      }
+      if (verdict?.kind === "exit") return overflowEnding(run, query, read.cut, verdict, attempt);
     }
-    const parsed = read.parsed;
-    if (!parsed) throw new Error("queryModel: a reply without a parse");
-    for (const intervention of parsed.interventions)
-      if (!query.interventions.includes(intervention)) query.interventions.push(intervention);
-    for (const family of parsed.families) if (!query.families.includes(family)) query.families.push(family);
+    const { parsed } = read;
+    addNew(query.interventions, parsed.interventions);
+    addNew(query.families, parsed.families);
     if (parsed.ok) return { kind: "call", call: parsed.call, notes: parsed.notes, ...query };
     const { error } = parsed;
     const stopped = error.code === "empty" || (error.code === "no_call" && isStopReply(read.raw, run.tools));
@@ -125,34 +109,49 @@ export async function queryModel(run: AgentRun, attempts: Attempt[], pending: In
     }
     if (verdict.kind === "requery") {
       query.interventions.push(...verdict.interventions);
-      temporary = verdict.messages;
-      sampling = { temperature: verdict.temperature, seed: verdict.seed };
+      requery = verdict;
       await run.clock.sleep(verdict.delayMs);
       continue;
     }
-    const feedback = verdict.kind === "exit" ? verdict.feedback : verdict.text;
-    const exit = verdict.kind === "exit" ? { exit: verdict.exit, reason: verdict.reason } : null;
-    return {
-      kind: "invalid",
-      ...query,
-      tool: error.tool,
-      error: read.problem ?? error.message,
-      feedback,
-      decided: verdict.interventions,
-      exit,
-    };
+    const ending =
+      verdict.kind === "exit" ? { feedback: verdict.feedback, exit: verdict } : { feedback: verdict.text, exit: null };
+    const turnError = read.problem ?? error.message;
+    return { kind: "invalid", ...query, tool: error.tool, error: turnError, decided: verdict.interventions, ...ending };
   }
 }
 
-interface ReadReply {
-  attempt: Attempt;
-  /** Null when the server refused the prompt. */
-  parsed: ParsedReply | null;
-  raw: string;
-  /** Why the prompt did not fit, when it did not (refused, or cut without saying). */
-  overflow: string | null;
-  problem: string | null;
+/** Asks the layers about a prompt that did not fit; what they did belongs to the turn, ahead of this prompt's replies. */
+async function onOverflow(
+  run: AgentRun,
+  params: { query: TurnQuery; reason: string; attempt: number; pending: Intervention[] },
+): Promise<InvalidVerdict | undefined> {
+  params.query.truncation = true;
+  const verdict = await run.hooks.onInvalid({ kind: "overflow", reason: params.reason, attempt: params.attempt }, run);
+  if (verdict) params.pending.push(...verdict.interventions);
+  return verdict;
 }
+
+/** The turn ends on a prompt that did not fit: as a layer said, else as the naive rules say (the run ends). */
+function overflowEnding(
+  run: AgentRun,
+  query: TurnQuery,
+  reason: string,
+  verdict: InvalidVerdict | undefined,
+  attempt: number,
+): Asked {
+  const decided = verdict?.kind === "exit" ? verdict : naiveVerdict(run, { kind: "overflow", reason, attempt });
+  const ending = decided.kind === "exit" ? { feedback: decided.feedback, exit: decided } : { feedback: "", exit: null };
+  return { kind: "invalid", ...query, tool: null, error: overflowError(reason), decided: [], ...ending };
+}
+
+function addNew<T>(list: T[], items: readonly T[]): void {
+  for (const item of items) if (!list.includes(item)) list.push(item);
+}
+
+type ReadReply =
+  | { kind: "reply"; attempt: Attempt; parsed: ParsedReply; raw: string; problem: string | null; cut: string | null }
+  /** The server refused the prompt as too long. */
+  | { kind: "refused"; attempt: Attempt; raw: ""; reason: string };
 
 /** One model call and what its reply is: the constrained request, the parse, the attempt record. */
 async function readReply(
@@ -178,7 +177,7 @@ async function readReply(
       completion_tokens: 0,
       latency_ms: 0,
     };
-    return { attempt, parsed: null, raw: "", overflow: error.message, problem: error.describe() };
+    return { kind: "refused", attempt, raw: "", reason: error.message };
   }
   const cut =
     reply.inputTruncated === true ||
@@ -196,10 +195,11 @@ async function readReply(
     ...serverTimings(reply),
   };
   return {
+    kind: "reply",
     attempt,
     parsed,
     raw: reply.content,
-    overflow: cut ? "the server dropped part of the prompt" : null,
     problem,
+    cut: cut ? "the server dropped part of the prompt" : null,
   };
 }

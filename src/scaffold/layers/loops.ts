@@ -1,7 +1,7 @@
 import { describeCall } from "../../protocol/history.js";
 import { loopNudge } from "../../protocol/layer-messages.js";
 import { findLoop } from "../find-loop.js";
-import type { Layer } from "./layer.js";
+import type { BlockedTurn, Layer } from "./layer.js";
 
 /**
  * loops: a call that repeats earlier ones on unchanged files is not run. The third identical call
@@ -16,19 +16,16 @@ export function createLoopsLayer(): Layer {
     beforeTool(call, run) {
       const loop = findLoop(run.history, call, run.workspace.version);
       if (loop.kind === "none") return { kind: "run" };
-      const turn = {
+      const note = describeCall(call);
+      const turn: BlockedTurn = {
         error: loop.reason,
-        failure_mode: "infinite_loop" as const,
-        interventions: ["loop_detected" as const],
-        note: describeCall(call),
+        failure_mode: "infinite_loop",
+        interventions: ["loop_detected"],
+        note,
       };
       if (loop.kind === "warn") return { kind: "block", turn, message: loopNudge(loop.turns.slice(0, -1)) };
-      return {
-        kind: "exit",
-        turn,
-        exit: "infinite_loop",
-        reason: `loop detected: ${loop.reason} (turns ${loop.turns.join(", ")})`,
-      };
+      const reason = `loop detected: ${loop.reason} (turns ${loop.turns.join(", ")})`;
+      return { kind: "exit", turn, exit: "infinite_loop", reason };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { crossFileHint, scopeRefusal } from "../../protocol/layer-messages.js";
 import { createAllowedMatcher } from "../../task/allowed-files.js";
-import type { Layer, WorkspaceView } from "./layer.js";
+import type { Layer, LayerRun, WorkspaceView } from "./layer.js";
 
 /** Files searched for a failed edit's text, and files named. */
 const SEARCH_FILES = 5000;
@@ -14,37 +14,29 @@ const NAME_FILES = 5;
  * Switched off, a write to any file lands (and is still recorded as a wrong-file edit).
  */
 export function createScopeLayer(): Layer {
-  let allowed: ((path: string) => boolean) | null = null;
+  let matcher: ((path: string) => boolean) | null = null;
+  const isAllowed = (run: LayerRun, path: string) => {
+    matcher ??= createAllowedMatcher(run.task.allowed);
+    return matcher(path);
+  };
   return {
     name: "scope",
     beforeTool(call, run) {
       if (call.tool !== "edit_file" && call.tool !== "write_file") return { kind: "run" };
-      allowed ??= createAllowedMatcher(run.task.allowed);
       const permitted = run.workspace.checkWrite(call.args.path);
       // A write the workspace refuses anyway is the tool's to explain.
-      if (!permitted.ok || allowed(permitted.path)) return { kind: "run" };
-      const verb = call.tool === "edit_file" ? "edit" : "write";
-      return {
-        kind: "refuse",
-        observation: {
-          ok: false,
-          text: `Cannot ${verb}: ${scopeRefusal(permitted.path, run.task.allowed)}.`,
-          wrongFile: true,
-        },
-      };
+      if (!permitted.ok || isAllowed(run, permitted.path)) return { kind: "run" };
+      const text = `Cannot ${call.tool === "edit_file" ? "edit" : "write"}: ${scopeRefusal(permitted.path, run.task.allowed)}.`;
+      return { kind: "refuse", observation: { ok: false, text, wrongFile: true } };
     },
     async afterTool(call, observation, run) {
       let reviewed = observation;
       const path = observation.oldTextMissingFrom;
       if (call.tool === "edit_file" && path !== undefined) {
-        allowed ??= createAllowedMatcher(run.task.allowed);
-        const isAllowed = allowed;
         const elsewhere = await filesContaining(run.workspace, call.args.old_text, path);
-        if (elsewhere.length > 0) {
-          const named = elsewhere.map(
-            (file) =>
-              `${file}${run.workspace.checkWrite(file).ok && isAllowed(file) ? " (allowed)" : " (not an allowed file)"}`,
-          );
+        const mayChange = (file: string) => run.workspace.checkWrite(file).ok && isAllowed(run, file);
+        const named = elsewhere.map((file) => `${file} (${mayChange(file) ? "allowed" : "not an allowed file"})`);
+        if (named.length > 0) {
           reviewed = { ...observation, text: `${crossFileHint(path, named)}\n${observation.text}`, wrongFile: true };
         }
       }

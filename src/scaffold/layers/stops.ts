@@ -1,8 +1,9 @@
 import type { AgentLimits } from "../../protocol/agent-run.js";
 import { firstSentence } from "../../protocol/first-sentence.js";
 import { invalidStreak } from "../../protocol/history.js";
+import type { Intervention } from "../../protocol/turn-record.js";
 import { checkFinish } from "../check-finish.js";
-import type { Layer } from "./layer.js";
+import type { BlockedTurn, Layer } from "./layer.js";
 
 /**
  * stops: premature stops are refused with a continuation prompt. A `finish` before any file
@@ -21,11 +22,16 @@ export function createStopsLayer(limits: AgentLimits): Layer {
       if (invalid.kind !== "reply" || !invalid.stopped) return undefined;
       const inARow = invalidStreak(run.history).length + 1;
       const feedback = invalid.error.message;
-      if (inARow < limits.maxAttempts)
-        return { kind: "feedback", text: feedback, interventions: ["premature_stop_rejected"] };
+      const interventions: Intervention[] = ["premature_stop_rejected"];
+      if (inARow < limits.maxAttempts) return { kind: "feedback", text: feedback, interventions };
       const why = invalid.problem ?? firstSentence(invalid.error.message);
-      const reason = `the model stopped replying with tool calls: ${why}`;
-      return { kind: "exit", exit: "premature_stop", reason, feedback, interventions: ["premature_stop_rejected"] };
+      return {
+        kind: "exit",
+        exit: "premature_stop",
+        reason: `the model stopped replying with tool calls: ${why}`,
+        feedback,
+        interventions,
+      };
     },
     beforeTool(call, run) {
       if (run.task.kind !== "change" || call.tool !== "finish") return { kind: "run" };
@@ -34,10 +40,10 @@ export function createStopsLayer(limits: AgentLimits): Layer {
       if (!rejection) return { kind: "run" };
       rejections++;
       const error = firstSentence(rejection);
-      const turn = {
+      const turn: BlockedTurn = {
         error,
-        failure_mode: "premature_stop" as const,
-        interventions: ["premature_stop_rejected" as const],
+        failure_mode: "premature_stop",
+        interventions: ["premature_stop_rejected"],
         note: "finish rejected",
       };
       if (rejections <= limits.maxFinishRejections) return { kind: "block", turn, message: rejection };
