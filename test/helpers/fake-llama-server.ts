@@ -24,6 +24,7 @@ export async function startFakeLlamaServer(options: FakeLlamaOptions = {}): Prom
     loading: options.loading ?? false,
     // Current builds name the file type themselves, in llama.cpp's long form; null: an older build.
     ftype: options.ftype === undefined ? "Q5_K - Medium" : options.ftype,
+    literalTemplate: options.literalTemplate ?? null,
   };
   const requests: RecordedRequest[] = [];
   const replies: FakeCompletionReply[] = [];
@@ -127,8 +128,9 @@ export async function startFakeLlamaServer(options: FakeLlamaOptions = {}): Prom
       sendJson(res, 400, errorBody(400, "'messages' is required and must be an array of {role, content}", "invalid_request_error"));
       return;
     }
-    // ChatML, what Qwen's template renders, with the generation prompt appended.
-    const prompt =
+    // ChatML, what Qwen's template renders, with the generation prompt appended; or the literal
+    // text a real server renders when `--chat-template <name>` meets `--jinja`.
+    const prompt = state.literalTemplate ?? 
       messages.map((m: Record<string, unknown>) => `<|im_start|>${String(m.role)}\n${String(m.content)}<|im_end|>\n`).join("") +
       "<|im_start|>assistant\n";
     sendJson(res, 200, { prompt });
@@ -310,6 +312,8 @@ export interface FakeLlamaOptions {
   loading?: boolean;
   /** `model_ftype` in `/props` and `meta.ftype` in `/v1/models`; default `Q5_K - Medium`; null leaves them out (older builds). */
   ftype?: string | null;
+  /** `/apply-template` renders this text whatever the messages (a real `--jinja --chat-template gemma` renders "gemma"). */
+  literalTemplate?: string;
 }
 
 /** One scripted `/completion` answer; an empty queue answers `{"tool":"run_tests","args":{}}`. */
