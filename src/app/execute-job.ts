@@ -12,11 +12,14 @@ import { revokeToken } from "../github/api/revoke-token.js";
 import { splitRepo } from "../github/api/github-client.js";
 import { authorizeActor } from "../github/authorize-actor.js";
 import { renderPullRequestBody, type DiffStat } from "../github/render-pull-request-body.js";
+import { jobPageUrl } from "../dashboard/job-page-url.js";
 import { ModelError } from "../model/model-error.js";
+import { preflightModel } from "../preflight/preflight-model.js";
 import { runLocalTask } from "../pipeline/run-local-task.js";
 import type { Report } from "../report/report-schema.js";
 import { renderMarkdown } from "../report/render-markdown.js";
 import { parseScaffoldSpec } from "../scaffold/parse-scaffold-spec.js";
+import { recordJobRun } from "../store/record-job-run.js";
 import { buildTask } from "../task/build-task.js";
 import { detectTestCommand } from "../task/detect-test-command.js";
 import { commitPaths } from "../workspace/git/commit-paths.js";
@@ -122,6 +125,8 @@ export async function executeJob(params: ExecuteJobParams): Promise<ExecuteResul
     await fs.mkdir(deps.reportsDir, { recursive: true });
     const modelSpec = repoConfig.model ?? config.model;
     const model = deps.createModel({ spec: modelSpec, recordFile: `${reportBase}.transcript.jsonl` });
+    const preflight = await preflightModel({ model, signal, log });
+    if (!preflight.ok) return await fail(preflight.what, preflight.hint);
     const runner = await deps.createRunner();
     const scaffold = parseScaffoldSpec("all");
     if (!scaffold.ok) throw new Error(scaffold.message);
@@ -150,6 +155,7 @@ export async function executeJob(params: ExecuteJobParams): Promise<ExecuteResul
       },
     });
     await fs.writeFile(`${reportBase}.json`, `${JSON.stringify(report, null, 2)}\n`);
+    await recordJobRun({ deps, job, report, transcriptFile: `${reportBase}.transcript.jsonl`, workDir, diffBase: plan.baseBranch === workBranch ? context.headSha : `origin/${plan.baseBranch}`, branch: workBranch, log });
 
     if (report.outcome === "cancelled") {
       if (jobAbortKind(signal) === "shutdown") return { status: "cancelled", outcome: "shutdown", report };
@@ -208,7 +214,7 @@ export async function executeJob(params: ExecuteJobParams): Promise<ExecuteResul
         title: pr ? `local-agent: ${task.title}` : task.title,
         head: workBranch,
         base: pr ? pr.baseRef : context.defaultBranch,
-        body: renderPullRequestBody({ report, issueNumber: pr ? null : job.number, diff, actor: job.actor, via: job.trigger, draftReason }),
+        body: renderPullRequestBody({ report, issueNumber: pr ? null : job.number, diff, actor: job.actor, via: job.trigger, draftReason, runUrl: jobPageUrl(config.publicUrl, job.id) }),
         draft: report.outcome !== "completed",
         secrets: secrets(),
       });

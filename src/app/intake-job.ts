@@ -5,6 +5,7 @@ import type { GitHubClient } from "../github/api/github-client.js";
 import { splitRepo } from "../github/api/github-client.js";
 import { postComment } from "../github/api/post-comment.js";
 import { authorizeActor } from "../github/authorize-actor.js";
+import { jobPageUrl } from "../dashboard/job-page-url.js";
 import type { IntakeDecision } from "../jobs/create-job-scheduler.js";
 import type { Job, JobLogger } from "../jobs/job-schema.js";
 import type { JobStore } from "../jobs/open-job-store.js";
@@ -40,6 +41,7 @@ export async function intakeJob(params: { job: Job; client: GitHubClient; config
     client,
     repo: job.repo,
     headSha: context.headSha,
+    detailsUrl: jobPageUrl(params.config.publicUrl, job.id) ?? undefined,
     output: {
       title: position <= 1 ? "Queued: next to run" : `Queued: position ${position}`,
       summary: `Requested by @${job.actor} on #${job.number}. ${position <= 1 ? "It starts as soon as a GPU slot is free." : `${position - 1} job(s) run before it.`}`,

@@ -87,6 +87,7 @@ export async function serveCommand(argv: string[], deps: CliDeps): Promise<numbe
       .stop()
       .finally(() => {
         appDeps.store.close();
+        appDeps.runs.close();
         void server.stop().finally(() => process.exit(0));
       });
   });

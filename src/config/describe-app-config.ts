@@ -13,6 +13,7 @@ export function describeAppConfig(config: AppConfig): Record<string, unknown> {
     webhookProxyUrl: config.webhookProxyUrl === null ? null : `${originOf(config.webhookProxyUrl)}/… (channel hidden)`,
     model: withoutCredentials(config.model),
     ollamaHost: withoutCredentials(config.ollamaHost),
+    numCtx: config.numCtx,
     dataDir: config.dataDir,
     label: config.label,
     gpuSlots: config.gpuSlots,
@@ -21,6 +22,10 @@ export function describeAppConfig(config: AppConfig): Record<string, unknown> {
     maxTurns: config.maxTurns,
     timeoutMinutes: config.timeoutMinutes,
     testTimeoutMinutes: config.testTimeoutMinutes,
+    publicUrl: config.publicUrl === null ? null : withoutCredentials(config.publicUrl),
+    retentionDays: config.retentionDays,
+    oauth: config.oauth === null ? "off" : `client ${config.oauth.clientId}, secret set (hidden)`,
+    metricsToken: config.metricsToken === null ? null : "set (hidden)",
     logLevel: config.logLevel,
   };
 }

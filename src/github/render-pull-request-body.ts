@@ -21,6 +21,8 @@ export function renderPullRequestBody(params: {
   actor: string;
   via: "label" | "comment";
   draftReason: string | null;
+  /** The run's dashboard page (when LOCAL_AGENT_PUBLIC_URL is set): turn by turn, charts, transcript. */
+  runUrl?: string | null;
 }): string {
   const { report } = params;
   const t = report.totals;
@@ -41,6 +43,7 @@ export function renderPullRequestBody(params: {
       .join(" · "),
   );
   lines.push("", renderMarkdown(report, { collapsible: true, heading: "### Reliability report" }).trim());
+  if (params.runUrl) lines.push("", `[This run turn by turn on the dashboard](${params.runUrl}): context and validity charts, the transcript to replay.`);
   lines.push("", "---", `Written by a local model through local-agent, started by @${params.actor} with ${params.via === "label" ? "the label" : "`/fix`"}. Review it like any contribution.`);
   const body = lines.join("\n");
   return body.length > MAX_BODY ? `${body.slice(0, MAX_BODY)}\n\n… (report truncated; the full report is in the check run)` : body;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ModelError } from "./model-error.js";
 import type { ModelBackend, ModelInfo, ModelReply, ModelRequest } from "./types.js";
 import { buildLlamaCppModelInfo } from "./llamacpp/build-llamacpp-model-info.js";
+import { inspectLlamaCppLoaded } from "./llamacpp/inspect-llamacpp-loaded.js";
 import { readCompletionStream } from "./llamacpp/read-completion-stream.js";
 import { toLlamaCppError, type LlamaCppFailure, type LlamaCppStage } from "./llamacpp/to-llamacpp-error.js";
 import { toTemplateMessages } from "./llamacpp/to-template-messages.js";
@@ -189,6 +190,13 @@ export function createLlamaCppBackend(params: {
       return info;
     },
     complete,
+    inspectLoaded: async ({ signal }) => {
+      try {
+        return await inspectLlamaCppLoaded({ url: base, fetch: fetchImpl, signal });
+      } catch (error) {
+        throw toLlamaCppError({ kind: "thrown", error }, { url: base, stage: "props", signal });
+      }
+    },
   };
 }
 

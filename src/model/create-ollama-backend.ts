@@ -2,6 +2,7 @@ import { Ollama } from "ollama";
 import type { ChatRequest, ChatResponse, Message } from "ollama";
 import { ModelError } from "./model-error.js";
 import { buildOllamaModelInfo, type OllamaModelFacts } from "./ollama/build-ollama-model-info.js";
+import { inspectOllamaLoaded } from "./ollama/inspect-ollama-loaded.js";
 import { createRequestFetch } from "./ollama/create-request-fetch.js";
 import { normalizeOllamaHost } from "./ollama/normalize-ollama-host.js";
 import { toModelError, type OllamaErrorContext, type OllamaStage } from "./ollama/to-model-error.js";
@@ -163,6 +164,14 @@ export function createOllamaBackend(params: CreateOllamaBackendParams): ModelBac
     spec,
     info: async (signal?: AbortSignal): Promise<ModelInfo> => (await facts(signal)).info,
     complete,
+    inspectLoaded: async ({ warmUp, signal }) => {
+      const numCtx = (await facts(signal)).info.numCtx;
+      try {
+        return await inspectOllamaLoaded({ host, model, numCtx, warmUp, fetch: baseFetch, signal });
+      } catch (error) {
+        throw await failure(error, context("ps", signal));
+      }
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import { buildApp, type AppHandle } from "../../src/app/build-app.js";
 import type { AppDeps } from "../../src/app/app-deps.js";
 import { readAppEnv } from "../../src/config/read-app-env.js";
 import { openJobStore } from "../../src/jobs/open-job-store.js";
+import { openRunStore } from "../../src/store/open-run-store.js";
 import type { ModelBackend, ModelRequest } from "../../src/model/types.js";
 import { createCommandRunner } from "../../src/workspace/create-command-runner.js";
 import { checkAgainstOpenApi, recordRequests, type RecordedRequest } from "./openapi-check.js";
@@ -96,9 +97,11 @@ export async function startHarness(params: {
   if (!env.ok) throw new Error(env.errors.join("\n"));
   const modelRequests: ModelRequest[] = [];
   const store = openJobStore({ file: path.join(dataDir, "jobs.sqlite"), now: () => new Date() });
+  const runs = openRunStore({ file: path.join(dataDir, "jobs.sqlite"), now: () => new Date(), retentionDays: env.config.retentionDays });
   const deps: AppDeps = {
     config: env.config,
     store,
+    runs,
     env: { ...process.env, HOME: dataDir },
     createRunner: () => createCommandRunner({ mode: "bwrap", env: process.env }),
     createModel: () => {
@@ -134,6 +137,7 @@ export async function startHarness(params: {
     close: async () => {
       await handle.scheduler().stop();
       store.close();
+      runs.close();
       nock.cleanAll();
       if (!params.dataDir) await fs.rm(dataDir, { recursive: true, force: true });
     },
