@@ -23,8 +23,8 @@ export type JobStore = {
    */
   insert(newJob: NewJob): InsertResult;
   get(id: number): Job | null;
-  /** Jobs in id order, optionally filtered. */
-  list(filter?: { status?: JobStatus | readonly JobStatus[]; repo?: string; number?: number; limit?: number }): Job[];
+  /** Jobs in id order (`order: "desc"`: newest first), optionally filtered. */
+  list(filter?: { status?: JobStatus | readonly JobStatus[]; repo?: string; number?: number; limit?: number; order?: "asc" | "desc" }): Job[];
   /** Ids of the jobs with a status (and an id above `afterId`), in id order; cheap, no rows are decoded. */
   idsWithStatus(status: JobStatus, afterId?: number): number[];
   /** The target's pending, queued and running jobs, in id order. */
@@ -273,7 +273,7 @@ export function openJobStore(params: OpenJobStoreParams): JobStore {
         values.number = filter.number;
       }
       const limit = filter.limit === undefined ? "" : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
-      const sql = `SELECT * FROM jobs${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id${limit}`;
+      const sql = `SELECT * FROM jobs${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id${filter.order === "desc" ? " DESC" : ""}${limit}`;
       return db.prepare(sql).all(values).map(toJob);
     },
 

@@ -17,6 +17,8 @@ export type RunStore = {
   latestForJob(jobId: number): RunSummary | null;
   /** Every repository with a stored run, sorted. */
   repos(): string[];
+  /** The installation of the newest app run of a repository (to check a viewer's permission on it), or null. */
+  installationFor(repo: string): number | null;
   /** Remembers the pull request a run's branch became (found after the run was stored). */
   setPullRequestUrl(id: number, url: string): void;
   /** Deletes runs that finished before the retention period; returns how many. */
@@ -189,6 +191,11 @@ export function openRunStore(params: OpenRunStoreParams): RunStore {
         .prepare("SELECT DISTINCT repo FROM runs ORDER BY repo COLLATE NOCASE")
         .all()
         .map((row) => String(row.repo));
+    },
+
+    installationFor(repo) {
+      const row = db.prepare("SELECT installation_id FROM runs WHERE repo = ? AND installation_id IS NOT NULL ORDER BY id DESC LIMIT 1").get(repo);
+      return nullableNumber(row?.installation_id);
     },
 
     setPullRequestUrl(id, url) {

@@ -68,7 +68,8 @@ export interface Harness {
  * HTTP layer (nock) and the model scripted. Retry/throttle off, as Probot's testing docs advise.
  */
 export async function startHarness(params: {
-  script: ScriptStep[] | (() => ModelBackend);
+  /** A script for a scripted model, or a factory given what the app asked for (its spec and transcript file). */
+  script: ScriptStep[] | ((params: { spec: string; recordFile: string | null }) => ModelBackend);
   env?: Record<string, string>;
   dataDir?: string;
   maxAttempts?: number;
@@ -104,8 +105,8 @@ export async function startHarness(params: {
     runs,
     env: { ...process.env, HOME: dataDir },
     createRunner: () => createCommandRunner({ mode: "bwrap", env: process.env }),
-    createModel: () => {
-      const inner = typeof params.script === "function" ? params.script() : scriptedModel(params.script);
+    createModel: (asked) => {
+      const inner = typeof params.script === "function" ? params.script(asked) : scriptedModel(params.script);
       return {
         spec: inner.spec,
         info: (signal) => inner.info(signal),
@@ -113,6 +114,7 @@ export async function startHarness(params: {
           modelRequests.push(request);
           return inner.complete(request);
         },
+        ...(inner.inspectLoaded ? { inspectLoaded: inner.inspectLoaded } : {}),
       };
     },
     now: () => new Date(),

@@ -63,7 +63,7 @@ export async function inspectLlamaCppLoaded(params: { url: string; fetch?: typeo
   }
   const target = { name, contextLength: perSlot, sizeBytes: null, vramBytes: null, expiresAt: null };
   if (facts.total_slots && facts.total_slots > 1 && perSlot !== null) {
-    notes.push(`${facts.total_slots} slots share the context: each request gets ${perSlot} tokens`);
+    notes.push(`${facts.total_slots} slots share the context: each request gets ${perSlot.toLocaleString("en-US")} tokens`);
   }
   return { backend: "llamacpp", host: params.url, loaded: [target], target, askedContext: perSlot, slots, loadError: null, notes };
 }

@@ -1,0 +1,41 @@
+import type { JobProgress } from "./live/job-progress.js";
+
+/** One waiting or running job as the queue page shows it (no payload, no secrets: only what is rendered). */
+export interface QueueRow {
+  id: number;
+  repo: string;
+  number: number;
+  target: "issue" | "pull_request";
+  title: string;
+  actor: string;
+  trigger: "label" | "comment";
+  status: "pending" | "queued" | "running";
+  /** 1 = next to start; null for running jobs. */
+  position: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  cancelRequested: boolean;
+  progress: JobProgress | null;
+  /** The viewer may cancel it (write access on its repository). */
+  canCancel: boolean;
+}
+
+/** A job that ended recently. */
+export interface FinishedRow {
+  id: number;
+  repo: string;
+  number: number;
+  title: string;
+  status: string;
+  outcome: string | null;
+  error: string | null;
+  finishedAt: string | null;
+  /** Its latest run, when it got as far as running the agent. */
+  runId: number | null;
+}
+
+export interface QueueSnapshot {
+  running: QueueRow[];
+  waiting: QueueRow[];
+  finished: FinishedRow[];
+}
