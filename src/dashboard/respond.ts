@@ -4,14 +4,15 @@ import { redactSecrets } from "../github/redact-secrets.js";
 /**
  * Headers on every dashboard response: no inline script or style and nothing from elsewhere
  * (model-written text is hostile; escaping is the first wall, this is the second), no framing,
- * no sniffing, no caching of private pages, no referrer leaking run addresses.
+ * no sniffing, no caching of private pages, no referrer leaking run addresses to other sites.
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "content-security-policy":
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
-  "referrer-policy": "no-referrer",
+  // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on our own forms.
+  "referrer-policy": "same-origin",
   "cache-control": "no-store",
 };
 

@@ -6,7 +6,7 @@ import { listenOnLoopback } from "./listen-on-loopback.js";
  * The app's dashboard handler on a loopback port, the way Probot's server mounts it (anything the
  * handler does not answer gets a 404). `url` is the base, e.g. `http://127.0.0.1:40123`.
  */
-export async function startDashboardServer(dashboard: Dashboard): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startDashboardServer(dashboard: Dashboard, port?: number): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     dashboard.handle(req, res).then(
       (handled) => {
@@ -17,7 +17,17 @@ export async function startDashboardServer(dashboard: Dashboard): Promise<{ url:
       },
     );
   });
-  const { url } = await listenOnLoopback(server);
+  let url: string;
+  if (port === undefined) {
+    ({ url } = await listenOnLoopback(server));
+  } else {
+    // A fixed port, when the app must know its public address before it starts (LOCAL_AGENT_PUBLIC_URL).
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => resolve());
+    });
+    url = `http://127.0.0.1:${port}`;
+  }
   return {
     url,
     close: () =>
