@@ -4,10 +4,11 @@ export const fmt = {
   percent: (share: number | null): string => (share === null || !Number.isFinite(share) ? "–" : `${(share * 100).toFixed(1)}%`),
   /** 1234567 → "1,234,567". */
   count: (value: number | null): string => (value === null || !Number.isFinite(value) ? "–" : Math.round(value).toLocaleString("en-US")),
-  /** 65000 → "1 min 5 s"; 850 → "850 ms". */
+  /** 65000 → "1 min 5 s"; 1250 → "1.3 s"; 850 → "850 ms". */
   duration: (ms: number | null): string => {
     if (ms === null || !Number.isFinite(ms)) return "–";
     if (ms < 1000) return `${Math.round(ms)} ms`;
+    if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
     const seconds = Math.round(ms / 1000);
     if (seconds < 60) return `${seconds} s`;
     const minutes = Math.floor(seconds / 60);

@@ -22,6 +22,7 @@ td.what { max-width: 36em; overflow-wrap: anywhere; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.92em; overflow-wrap: anywhere; }
 .muted { color: var(--muted); } .empty { color: var(--muted); font-style: italic; }
 .ok { color: var(--ok); } .bad { color: var(--bad); }
+table.turns .ok, table.turns .bad, .badge { white-space: nowrap; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; border: 1px solid var(--line); font-size: 0.9em; white-space: nowrap; }
 .outcome-completed, .outcome-answered, .level-ok { border-color: var(--ok); color: var(--ok); }
 .outcome-failed, .level-fail { border-color: var(--bad); color: var(--bad); }
