@@ -44,7 +44,12 @@ ${params.hosts.map(host)}
 ${
   params.gpus === null
     ? html`<p class="empty">No <code>nvidia-smi</code> on this machine's PATH, so no NVIDIA GPU figures (the model server may run elsewhere).</p>`
-    : html`<table><thead><tr><th scope="col">GPU</th><th scope="col" class="num">Memory used</th><th scope="col" class="num">Memory total</th><th scope="col" class="num">Busy</th></tr></thead><tbody>${params.gpus.map((gpu) => html`<tr><th scope="row">${gpu.index}: ${gpu.name}</th><td class="num">${fmt.count(gpu.memoryUsedMiB)} MiB (${gpu.memoryTotalMiB ? Math.round((gpu.memoryUsedMiB / gpu.memoryTotalMiB) * 100) : 0}%)</td><td class="num">${fmt.count(gpu.memoryTotalMiB)} MiB</td><td class="num">${gpu.utilizationPercent === null ? "–" : `${gpu.utilizationPercent}%`}</td></tr>`)}</tbody></table>`
+    : html`<table><thead><tr><th scope="col">GPU</th><th scope="col" class="num">Memory used</th><th scope="col" class="num">Memory total</th><th scope="col" class="num">Busy</th><th scope="col">Verdict</th></tr></thead><tbody>${params.gpus.map((gpu) => {
+        const share = gpu.memoryTotalMiB ? gpu.memoryUsedMiB / gpu.memoryTotalMiB : 0;
+        // Past 90% of GPU memory latency spikes (DESIGN §1): the same line doctor draws.
+        const verdict = share > 0.9 ? html`<span class="level-warn">⚠ past 90% of memory: latency spikes</span>` : html`<span class="level-ok">✓ room to spare</span>`;
+        return html`<tr><th scope="row">${gpu.index}: ${gpu.name}</th><td class="num">${fmt.count(gpu.memoryUsedMiB)} MiB (${Math.round(share * 100)}%)</td><td class="num">${fmt.count(gpu.memoryTotalMiB)} MiB</td><td class="num">${gpu.utilizationPercent === null ? "–" : `${gpu.utilizationPercent}%`}</td><td>${verdict}</td></tr>`;
+      })}</tbody></table>`
 }
 </section>`;
 }

@@ -11,6 +11,7 @@ import { makeBareRemote } from "../helpers/bare-remote.js";
 import { captureCli } from "../helpers/capture-cli.js";
 import { startDashboardServer } from "../helpers/dashboard-server.js";
 import { startFakeOllamaServer } from "../helpers/fake-ollama-server.js";
+import { fakeNvidiaSmi } from "../helpers/fake-nvidia-smi.js";
 import { makeGitRepo, SUM_ISSUE, SUM_REPO } from "../helpers/git-fixture.js";
 import { parsePrometheusText, type PromSample } from "../helpers/parse-prometheus-text.js";
 import type { ScriptStep } from "../helpers/scripted-model.js";
@@ -105,6 +106,14 @@ describe("who may look", () => {
     const runs = await rawGet(`${url}/local-agent/runs`, { ...remote, cookie: session.split(";")[0] ?? "" });
     expect(runs.status).toBe(200);
     expect(runs.body).toContain("Signed in as <strong>@alice</strong>");
+    // Signing out needs the page's token: a bare cross-site post leaves the session alone.
+    const cookie = session.split(";")[0] ?? "";
+    const csrf = /name="csrf" value="([^"]+)"/.exec(runs.body)?.[1] ?? "";
+    const post = (body: string) => fetch(`${url}/local-agent/logout`, { method: "POST", redirect: "manual", headers: { ...remote, cookie, "content-type": "application/x-www-form-urlencoded" }, body });
+    expect((await post("")).headers.get("set-cookie")).toBeNull();
+    expect((await rawGet(`${url}/local-agent/runs`, { ...remote, cookie })).status).toBe(200);
+    expect((await post(`csrf=${encodeURIComponent(csrf)}`)).headers.get("set-cookie")).toMatch(/^la_session=; Max-Age=0/);
+    expect((await rawGet(`${url}/local-agent/runs`, { ...remote, cookie })).status).toBe(303);
     // A state works once.
     expect((await rawGet(`${url}/local-agent/auth/callback?code=c1&state=${state}`, { ...remote, cookie: stateCookie.split(";")[0] ?? "" })).status).toBe(400);
     expect(harness.logs()).toContain("dashboard sign-in");
@@ -202,5 +211,37 @@ describe("an app run in the store", () => {
     expect(ollama.requestsTo("/api/chat")).toEqual([]);
     expect(sent.checkRuns.at(-1)?.body).toMatchObject({ status: "completed", conclusion: "failure" });
     expect(harness.deps.runs.list()).toEqual([]);
+  });
+});
+
+describe("the models page", () => {
+  it("shows what Ollama really loaded, the GPUs and doctor's verdict, without loading anything", async () => {
+    const ollama = await startFakeOllamaServer({
+      loaded: [
+        { name: "qwen2.5-coder:7b", size: 6_000_000_000, sizeVram: 4_500_000_000, contextLength: 8192 },
+        { name: "llama3.1:8b", size: 5_000_000_000, sizeVram: 5_000_000_000, contextLength: 4096 },
+      ],
+    });
+    cleanups.push(() => ollama.close());
+    const smi = await fakeNvidiaSmi(["0, NVIDIA GeForce RTX 4070, 11800, 12282, 64"]);
+    cleanups.push(smi.cleanup);
+    const { url } = await app({
+      hostEnv: { PATH: `${smi.dir}:${process.env.PATH ?? ""}` },
+      script: ({ spec, recordFile }) => createModelBackend({ spec, env: { OLLAMA_HOST: ollama.url }, cwd: os.tmpdir(), recordFile }),
+    });
+    const page = await (await fetch(`${url}/local-agent/models`)).text();
+    expect(page).toContain('<h2 id="host-0"><code>ollama:qwen2.5-coder:7b</code> <span class="badge level-fail">✗ will not run well</span></h2>');
+    expect(page).toMatch(/<tr class="target"><th scope="row">qwen2\.5-coder:7b \(this model\)<\/th><td class="num">8,192<\/td><td class="num">6\.0 GB<\/td><td class="num">4\.5 GB \(75%\)<\/td>/);
+    expect(page).toContain("<th scope=\"row\">llama3.1:8b</th><td class=\"num\">4,096</td>");
+    expect(page).toContain("Ollama loaded qwen2.5-coder:7b with a context of 8,192 tokens, but this run asks for 32,768 (num_ctx)");
+    expect(page).toContain("only 4.5 GB of qwen2.5-coder:7b&#39;s 6.0 GB are in GPU memory (25% on the CPU)");
+    expect(page).toContain("<th scope=\"row\">0: NVIDIA GeForce RTX 4070</th><td class=\"num\">11,800 MiB (96%)</td>");
+    expect(page).toContain("⚠ past 90% of memory: latency spikes");
+    const data = (await (await fetch(`${url}/local-agent/models.json`)).json()) as { hosts: { state: { loaded: unknown[] } }[]; gpus: unknown[] };
+    expect(data.hosts[0]?.state.loaded).toHaveLength(2);
+    expect(data.gpus).toHaveLength(1);
+    // A page view only looks: nothing was loaded or generated.
+    expect(ollama.requestsTo("/api/generate")).toEqual([]);
+    expect(ollama.requestsTo("/api/chat")).toEqual([]);
   });
 });

@@ -73,6 +73,8 @@ export async function startHarness(params: {
   env?: Record<string, string>;
   dataDir?: string;
   maxAttempts?: number;
+  /** Added to the app's host environment (e.g. a PATH with a fake nvidia-smi first). */
+  hostEnv?: Record<string, string>;
 }): Promise<Harness> {
   const dataDir = params.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), "la-app-")));
   let logText = "";
@@ -103,7 +105,7 @@ export async function startHarness(params: {
     config: env.config,
     store,
     runs,
-    env: { ...process.env, HOME: dataDir },
+    env: { ...process.env, HOME: dataDir, ...params.hostEnv },
     createRunner: () => createCommandRunner({ mode: "bwrap", env: process.env }),
     createModel: (asked) => {
       const inner = typeof params.script === "function" ? params.script(asked) : scriptedModel(params.script);

@@ -5,9 +5,9 @@ import { SESSION_COOKIE, type RequestContext } from "../request-context.js";
 
 /** `POST /local-agent/logout`. */
 export async function logoutRoute(ctx: RequestContext): Promise<void> {
-  const form = await readForm(ctx.req);
-  if (ctx.viewer.kind === "user" && verifyCsrfToken(ctx.shared.csrfSecret, ctx.viewer.csrfKey, form.get("csrf") ?? undefined)) {
-    ctx.shared.sessions.delete(ctx.viewer.sessionId);
-  }
+  const form = await readForm(ctx.req).catch(() => new URLSearchParams());
+  // Only our own form signs out: a cross-site post must not even clear the cookie.
+  if (ctx.viewer.kind !== "user" || !verifyCsrfToken(ctx.shared.csrfSecret, ctx.viewer.csrfKey, form.get("csrf") ?? undefined)) return ctx.redirect("/local-agent/runs");
+  ctx.shared.sessions.delete(ctx.viewer.sessionId);
   ctx.redirect("/local-agent/runs", { "set-cookie": stringifySetCookie(SESSION_COOKIE, "", { httpOnly: true, sameSite: "lax", path: "/local-agent", maxAge: 0 }) });
 }

@@ -22,6 +22,8 @@ export async function queueEventsRoute(ctx: RequestContext): Promise<void> {
   let closed = false;
   const push = async () => {
     if (closed) return;
+    // A signed-out or expired session ends its stream; the browser reconnects and is asked to sign in.
+    if (ctx.viewer.kind === "user" && !shared.sessions.get(ctx.viewer.sessionId)) return end();
     if (busy) {
       again = true;
       return;
@@ -46,7 +48,7 @@ export async function queueEventsRoute(ctx: RequestContext): Promise<void> {
   const poll = setInterval(() => void push(), shared.deps.pollMs ?? 1000);
   const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
   const unsubscribe = shared.deps.live.subscribe(() => void push());
-  const end = () => {
+  function end(): void {
     if (closed) return;
     closed = true;
     clearInterval(poll);
@@ -54,7 +56,7 @@ export async function queueEventsRoute(ctx: RequestContext): Promise<void> {
     unsubscribe();
     shared.streams.delete(end);
     res.end();
-  };
+  }
   shared.streams.add(end);
   res.on("close", end);
   await push();
