@@ -9,7 +9,8 @@ import { createTokenEstimator } from "../scaffold/context/create-token-estimator
 import { planCompaction } from "../scaffold/context/plan-compaction.js";
 import { canonicalJson, detectLoop, type CallRecord } from "../scaffold/detect-loop.js";
 import { isStopReply } from "../scaffold/is-stop-reply.js";
-import { queryToolCall, type QueryResult } from "../scaffold/query-tool-call.js";
+import { noteReplyFamilies } from "../scaffold/note-reply-families.js";
+import { queryToolCall, serverTimings, type QueryResult } from "../scaffold/query-tool-call.js";
 import { toolCallGbnf } from "../scaffold/tool-call-gbnf.js";
 import { createAllowedMatcher } from "../task/allowed-files.js";
 import type { Task } from "../task/build-task.js";
@@ -160,7 +161,7 @@ export async function runAgent(params: RunAgentParams): Promise<AgentResult> {
         n: ++n, kind: "summary", raw_valid: recap !== "", valid: recap !== "", tool: null,
         error: recap === "" ? "empty recap; kept the action log only" : null,
         interventions: ["summarized"], failure_mode: null, prompt_tokens, completion_tokens, latency_ms: reply.latencyMs,
-        attempts: [{ raw_valid: recap !== "", error: null, done_reason: reply.doneReason ?? null, prompt_tokens, completion_tokens, latency_ms: reply.latencyMs }],
+        attempts: [{ raw_valid: recap !== "", error: null, done_reason: reply.doneReason ?? null, prompt_tokens, completion_tokens, latency_ms: reply.latencyMs, ...serverTimings(reply) }],
         note: `folded ${plan.actions.length} turns into a recap`,
       },
     });
@@ -211,9 +212,10 @@ export async function runAgent(params: RunAgentParams): Promise<AgentResult> {
 
     const interventions = [...pending, ...result.interventions];
     const record = (fields: Partial<TurnRecord> & { valid: boolean }): TurnRecord => ({
-      n: ++n, kind: "agent", raw_valid: result.rawValid, tool: null, error: null, failure_mode: null, note: null,
+      n: ++n, kind: "agent", raw_valid: result.rawValid, tool: null, error: null, failure_mode: null,
       prompt_tokens: sum(result.attempts, "prompt_tokens"), completion_tokens: sum(result.attempts, "completion_tokens"),
       latency_ms: sum(result.attempts, "latency_ms"), attempts: result.attempts, ...fields, interventions: unique([...interventions, ...(fields.interventions ?? [])]),
+      note: noteReplyFamilies(fields.note ?? null, result.families),
     });
     const classify = (signals: { loop?: boolean; wrongFile?: boolean; prematureStop?: boolean }) =>
       classifyFailure({

@@ -15,6 +15,14 @@ const path = z.string().min(1).describe("repo-relative path, e.g. src/app.ts");
 /** Optional free-text reasoning placed before the tool name, so it is generated first. */
 const thought = z.string().optional().describe("one or two sentences: why this call");
 
+/**
+ * Under a grammar the thought is required. llama.cpp's JSON-schema-to-grammar converter (behind
+ * Ollama's `format` and llama-server's `json_schema`) puts required keys first, so an optional
+ * thought could only come after the args: on a real Ollama the model was never allowed to think
+ * before it acted, while our own GBNF let it. Required, it is first on every route, as the prompt asks.
+ */
+const constrainedThought = z.string().describe("one or two sentences: why this call");
+
 function call<const N extends string, A extends z.ZodRawShape>(tool: N, args: A) {
   return z
     .object({
@@ -103,6 +111,21 @@ export const ToolCallSchema = z.discriminatedUnion("tool", [
 export type ToolCall = z.infer<typeof ToolCallSchema>;
 export type ToolCallOf<N extends ToolName> = Extract<ToolCall, { tool: N }>;
 
+/**
+ * The calls a grammar lets the model generate: the same as TOOL_CALL_SCHEMAS with the thought
+ * required. Every such call is valid under TOOL_CALL_SCHEMAS (a test holds it to that).
+ */
+export const CONSTRAINED_CALL_SCHEMAS = {
+  list_files: ListFilesCall.extend({ thought: constrainedThought }),
+  read_file: ReadFileCall.extend({ thought: constrainedThought }),
+  search: SearchCall.extend({ thought: constrainedThought }),
+  edit_file: EditFileCall.extend({ thought: constrainedThought }),
+  write_file: WriteFileCall.extend({ thought: constrainedThought }),
+  run_tests: RunTestsCall.extend({ thought: constrainedThought }),
+  finish: FinishCall.extend({ thought: constrainedThought }),
+  answer: AnswerCall.extend({ thought: constrainedThought }),
+} as const satisfies Record<ToolName, z.ZodType>;
+
 /** Tools that read the checkout; question tasks get only these plus `answer`. */
 export const READ_TOOLS = ["list_files", "read_file", "search"] as const satisfies readonly ToolName[];
 /** Tools that change files. */
@@ -124,9 +147,16 @@ export function toolCallSchemaFor(tools: readonly ToolName[]): z.ZodType<ToolCal
   return z.discriminatedUnion("tool", [first, ...rest]) as z.ZodType<ToolCall>;
 }
 
+/** The union of the constrained calls of a subset of tools: the language the grammars generate. */
+export function constrainedCallSchemaFor(tools: readonly ToolName[]): z.ZodType {
+  const [first, ...rest] = tools.map((name) => CONSTRAINED_CALL_SCHEMAS[name]);
+  if (!first) throw new Error("constrainedCallSchemaFor: at least one tool is required");
+  return rest.length === 0 ? first : z.discriminatedUnion("tool", [first, ...rest]);
+}
+
 /** JSON schema for grammar-constrained decoding (Ollama `format`, llama-server `json_schema`). */
 export function toolCallJsonSchema(tools: readonly ToolName[]): Record<string, unknown> {
-  const schema = z.toJSONSchema(toolCallSchemaFor(tools), { target: "draft-2020-12" }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(constrainedCallSchemaFor(tools), { target: "draft-2020-12" }) as Record<string, unknown>;
   // The model server has no use for the meta-schema URL; leaving it out keeps the request small.
   delete schema.$schema;
   return schema;

@@ -26,4 +26,15 @@ export interface AppDeps {
   fetch?: typeof fetch;
   /** Attempts a job gets across crashes. */
   maxAttempts?: number;
+  /** The job deadline in ms (default: `config.jobDeadlineMinutes`); tests use seconds. */
+  jobDeadlineMs?: number;
+  /** How long a job whose signal aborted may take to stop before its slot is freed anyway (default 30 s). */
+  abandonAfterMs?: number;
+  /** Backoff when GitHub is unavailable: between publishing attempts, and before intake attempt n + 1. */
+  retry?: { publishDelaysMs?: readonly number[]; intakeDelayMs?: (attempt: number) => number };
+}
+
+/** The job deadline this app applies, in ms. */
+export function jobDeadlineMs(deps: AppDeps): number {
+  return deps.jobDeadlineMs ?? deps.config.jobDeadlineMinutes * 60_000;
 }

@@ -4,15 +4,18 @@ import { createLiveProgress } from "../dashboard/live/create-live-progress.js";
 import { instrumentExecute } from "../dashboard/live/instrument-execute.js";
 import { createAppMetrics } from "../metrics/create-app-metrics.js";
 import { getBotIdentity } from "../github/api/get-bot-identity.js";
-import { postComment } from "../github/api/post-comment.js";
 import { createJobScheduler, type JobScheduler } from "../jobs/create-job-scheduler.js";
 import type { Job, JobLogger } from "../jobs/job-schema.js";
-import { sweepWorkspaces } from "../jobs/sweep-workspaces.js";
-import type { AppDeps } from "./app-deps.js";
+import { jobDeadlineMs, type AppDeps } from "./app-deps.js";
 import { executeJob } from "./execute-job.js";
 import { handleWebhook, type WebhookPayload } from "./handle-webhook.js";
 import { intakeJob } from "./intake-job.js";
-import { recoveryMessage } from "./job-messages.js";
+import { cancelledEnding, deadlineEnding, supersededEnding } from "./job/job-endings.js";
+import type { JobEnding } from "./job/job-ending.js";
+import { errorEnding } from "./job/error-ending.js";
+import { publishResult } from "./job/publish-result.js";
+import { createQueuePositionRefresher } from "./refresh-queue-positions.js";
+import { startUp } from "./start-up.js";
 
 export interface AppHandle {
   /** Resolves once the app finished its start-up work (crash recovery, workspace sweep). */
@@ -36,7 +39,6 @@ export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: App
     resolveReady = resolve;
     rejectReady = reject;
   });
-  const maxAttempts = deps.maxAttempts ?? 2;
 
   const app: ApplicationFunction = (probot: Probot, options?: ApplicationFunctionOptions) => {
     const log: JobLogger = {
@@ -53,11 +55,24 @@ export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: App
     };
     const metrics = createAppMetrics({ store: deps.store });
     const live = createLiveProgress({ now: deps.now, onCall: (event) => metrics.observeModelCall(event) });
+    /** Tells GitHub how a job ended outside `executeJob` (it never ran, or was given up on). */
+    const publish = async (job: Job, ending: JobEnding) => {
+      const current = deps.store.get(job.id) ?? job;
+      try {
+        await publishResult({ job: current, ending, client: await probot.auth(job.installationId), secrets: [deps.config.webhookSecret], store: deps.store, log, now: deps.now, ...(deps.retry?.publishDelaysMs ? { delaysMs: deps.retry.publishDelaysMs } : {}) });
+      } catch (error) {
+        log.error({ job: job.id, err: String(error) }, "could not tell GitHub how the job ended");
+      }
+    };
+    const positions = createQueuePositionRefresher({ store: deps.store, client: (id) => probot.auth(id), log });
     const running = createJobScheduler({
       store: deps.store,
       slots: deps.config.gpuSlots,
       now: deps.now,
       logger: log,
+      deadlineMs: jobDeadlineMs(deps),
+      ...(deps.abandonAfterMs === undefined ? {} : { abandonAfterMs: deps.abandonAfterMs }),
+      ...(deps.retry?.intakeDelayMs ? { intakeRetryDelayMs: deps.retry.intakeDelayMs } : {}),
       intake: async (job) => intakeJob({ job, client: await probot.auth(job.installationId), config: deps.config, store: deps.store, log }),
       execute: instrumentExecute({
         deps,
@@ -66,10 +81,17 @@ export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: App
         execute: async (job, signal, observed) =>
           executeJob({ job, signal, client: await probot.auth(job.installationId), appClient: await probot.auth(), bot: () => botIdentity(job.installationId), deps: observed, log }),
       }),
-      onError: (error, job) => log.error({ job: job.id, err: error instanceof Error ? error.message : String(error) }, "job crashed"),
+      // Every job ends with its check run completed, also when it ends outside `executeJob`.
+      onError: (error, job) => running.track(publish(job, errorEnding(error))),
+      onDropped: (job) => {
+        const by = job.supersededBy === null ? null : (deps.store.get(job.supersededBy)?.actor ?? null);
+        running.track(publish(job, job.status === "superseded" ? supersededEnding({ by: by ?? "a writer" }) : cancelledEnding({ by: null, started: false })));
+      },
+      onAbandoned: (job, kind) => running.track(publish(job, kind === "deadline" ? deadlineEnding({ deadlineMs: jobDeadlineMs(deps) }) : cancelledEnding({ by: null, started: true }))),
+      onQueueChanged: () => running.track(positions.refresh()),
     });
     scheduler = running;
-    dashboard = createDashboard({ ...deps, scheduler: running, installationClient: (id) => probot.auth(id), live, metrics, log });
+    dashboard = createDashboard({ ...deps, scheduler: running, publish, installationClient: (id) => probot.auth(id), live, metrics, log });
     mountDashboard({ options, dashboard, log });
 
     probot.on(["issues.labeled", "issues.unlabeled", "issue_comment.created"], async (context) => {
@@ -82,11 +104,11 @@ export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: App
         scheduler: running,
         client: context.octokit,
         log,
-        now: deps.now,
+        publish,
       });
     });
 
-    void startUp({ probot, deps, scheduler: running, log, maxAttempts }).then(resolveReady, rejectReady);
+    void startUp({ probot, deps, scheduler: running, log, publish }).then(resolveReady, rejectReady);
   };
 
   return {
@@ -116,25 +138,4 @@ function mountDashboard(params: { options: ApplicationFunctionOptions | undefine
   } catch (error) {
     params.log.debug({ err: error instanceof Error ? error.message : String(error) }, "no server to mount the dashboard on");
   }
-}
-
-/** After a crash: resume or fail (with a comment) what was running, sweep workspaces, start. */
-async function startUp(params: { probot: Probot; deps: AppDeps; scheduler: JobScheduler; log: JobLogger; maxAttempts: number }): Promise<void> {
-  const { probot, deps, log, maxAttempts } = params;
-  const recovery = deps.store.recoverAfterCrash({ maxAttempts });
-  const tell = async (job: Job, body: string) => {
-    try {
-      await postComment({ client: await probot.auth(job.installationId), repo: job.repo, number: job.number, body });
-    } catch (error) {
-      log.warn({ job: job.id, err: String(error) }, "could not comment about crash recovery");
-    }
-  };
-  for (const job of recovery.requeued) await tell(job, recoveryMessage({ resumed: true, attempts: job.attempts, maxAttempts }));
-  for (const job of recovery.failed) await tell(job, recoveryMessage({ resumed: false, attempts: job.attempts, maxAttempts }));
-  if (recovery.requeued.length + recovery.failed.length > 0) {
-    log.warn({ requeued: recovery.requeued.map((j) => j.id), failed: recovery.failed.map((j) => j.id) }, "recovered jobs left by a crash");
-  }
-  const swept = await sweepWorkspaces({ dir: deps.workspacesDir, keep: new Set(params.scheduler.runningJobIds().map((id) => `job-${id}`)) });
-  if (swept.removed.length > 0) log.info({ removed: swept.removed }, "removed orphaned workspaces");
-  params.scheduler.kick();
 }

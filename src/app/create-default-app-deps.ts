@@ -22,7 +22,13 @@ export function createDefaultAppDeps(params: { config: AppConfig; env: NodeJS.Pr
       return runner;
     },
     createModel: ({ spec, recordFile }) =>
-      createModelBackend({ spec, env: { ...env, OLLAMA_HOST: config.ollamaHost }, cwd: dataDir, recordFile, ...(config.numCtx ? { numCtx: config.numCtx } : {}) }),
+      createModelBackend({
+        spec,
+        env: { ...env, OLLAMA_HOST: config.ollamaHost, OPENAI_BASE_URL: config.openaiBaseUrl },
+        cwd: dataDir,
+        recordFile,
+        ...(config.numCtx ? { numCtx: config.numCtx } : {}),
+      }),
     now: () => new Date(),
     workspacesDir: path.join(dataDir, "workspaces"),
     reportsDir: path.join(dataDir, "reports"),

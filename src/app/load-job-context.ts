@@ -5,6 +5,7 @@ import { getBranchSha } from "../github/api/get-branch-sha.js";
 import { getPullRequest, type PullRequestInfo } from "../github/api/get-pull-request.js";
 import type { GitHubClient } from "../github/api/github-client.js";
 import { readRepoFile } from "../github/api/read-repo-file.js";
+import { readFrozenTaskText, type FrozenTaskText } from "../github/frozen-task-text.js";
 import type { Job } from "../jobs/job-schema.js";
 
 export const REPO_CONFIG_PATH = ".github/local-agent.yml";
@@ -13,17 +14,11 @@ export type JobContext =
   | { ok: true; defaultBranch: string; headSha: string; pr: PullRequestInfo | null; repoConfig: RepoConfig }
   | { ok: false; defaultBranch: string; configError: string };
 
-/** What the job stored about its repository (set by the webhook handler). */
-export function jobPayload(job: Job): { title: string; body: string; labels: string[]; cloneUrl: string; defaultBranch: string } {
+/** What the job stored when it was triggered: the frozen task text and where the repository lives. */
+export function jobPayload(job: Job): FrozenTaskText & { cloneUrl: string; defaultBranch: string } {
   const p = job.payload;
-  const text = (value: unknown, fallback = "") => (typeof value === "string" ? value : fallback);
-  return {
-    title: text(p.title),
-    body: text(p.body),
-    labels: Array.isArray(p.labels) ? p.labels.filter((l): l is string => typeof l === "string") : [],
-    cloneUrl: text(p.cloneUrl, `https://github.com/${job.repo}.git`),
-    defaultBranch: text(p.defaultBranch, "main"),
-  };
+  const text = (value: unknown, fallback: string) => (typeof value === "string" && value !== "" ? value : fallback);
+  return { ...readFrozenTaskText(p), cloneUrl: text(p.cloneUrl, `https://github.com/${job.repo}.git`), defaultBranch: text(p.defaultBranch, "main") };
 }
 
 /**
@@ -33,8 +28,8 @@ export function jobPayload(job: Job): { title: string; body: string; labels: str
 export async function loadJobContext(params: { client: GitHubClient; job: Job; config: AppConfig }): Promise<JobContext> {
   const { client, job } = params;
   const { defaultBranch } = jobPayload(job);
-  const yamlText = await readRepoFile({ client, repo: job.repo, path: REPO_CONFIG_PATH, ref: defaultBranch });
-  const parsed = parseRepoConfig({ yamlText, allowlist: params.config.modelAllowlist });
+  const file = await readRepoFile({ client, repo: job.repo, path: REPO_CONFIG_PATH, ref: defaultBranch });
+  const parsed = parseRepoConfig({ bytes: file?.bytes ?? null, size: file?.size ?? 0, allowlist: params.config.modelAllowlist });
   if (!parsed.ok) return { ok: false, defaultBranch, configError: parsed.message };
   if (job.target === "pull_request") {
     const pr = await getPullRequest({ client, repo: job.repo, number: job.number });

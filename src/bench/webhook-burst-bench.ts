@@ -172,6 +172,7 @@ function githubStandIn(): typeof fetch {
     if (url.pathname.endsWith("/access_tokens")) return json(201, { token: "ghs_benchInstallationToken000000000000000000", expires_at: new Date(Date.now() + 3_600_000).toISOString() });
     if (url.pathname.includes("/collaborators/")) return json(200, { permission: "write", role_name: "write" });
     if (url.pathname.includes("/contents/")) return json(404, { message: "Not Found" });
+    if (/\/issues\/\d+$/.test(url.pathname)) return json(200, { state: "open", locked: false, labels: [{ name: "local-agent" }] });
     if (url.pathname.includes("/git/ref/")) return json(200, { object: { sha: "0".repeat(40) } });
     if (url.pathname.endsWith("/check-runs") && method === "POST") return json(201, { id: ++id });
     if (url.pathname.includes("/check-runs/")) return json(200, { id });

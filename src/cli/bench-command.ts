@@ -30,7 +30,7 @@ calls per completed task and the failure modes, per model and scaffold setting; 
 model's grade (production-grade, agent-grade with scaffolding, demo-grade).
 
   --suite DIR         the task folders (default: bench/tasks)
-  --model SPEC        sim:<profile> | ollama:<tag> | llamacpp:<url> (repeatable;
+  --model SPEC        sim:<profile> | ollama:<tag> | llamacpp:<url> | openai:<model> (repeatable;
                       default: $LOCAL_AGENT_MODEL). Profiles: ${SIM_PROFILES.map((p) => p.name).join(", ")}
   --runs N            runs per task and row (default 1)
   --scaffold SPEC     a row's layers: all | none | list | all,-LAYER (repeatable;
@@ -92,7 +92,7 @@ export async function benchCommand(argv: string[], deps: CliDeps): Promise<numbe
   for (const model of models) {
     const parsed = parseModelSpec(model);
     if (!parsed.ok) return usage(deps, parsed.message);
-    if (parsed.spec.backend === "replay") return usage(deps, "replay transcripts hold one run each; bench needs sim:<profile>, ollama:<tag> or llamacpp:<url>");
+    if (parsed.spec.backend === "replay") return usage(deps, "replay transcripts hold one run each; bench needs sim:<profile>, ollama:<tag>, llamacpp:<url> or openai:<model>");
     if (parsed.spec.backend === "sim" && !findSimProfile(parsed.spec.profile)) {
       return usage(deps, `unknown simulated profile "${parsed.spec.profile}"; the profiles are: ${SIM_PROFILES.map((p) => p.name).join(", ")}`);
     }

@@ -1,3 +1,4 @@
+import type { ModelRequestLimits } from "../model/model-request-limits.js";
 import type { ModelBackend } from "../model/types.js";
 import type { CommandRunner } from "../workspace/command-runner.js";
 
@@ -18,6 +19,8 @@ export interface CliDeps {
     temperature?: number;
     recordFile: string | null;
     cwd: string;
+    /** `--model-timeout` / `--model-idle-timeout`, over the environment and the defaults. */
+    limits?: Partial<ModelRequestLimits>;
     /** Builds `sim:<profile>` models; only `local-agent bench` has the task a simulator needs. */
     sim?: (params: { profile: string; spec: string }) => ModelBackend;
   }): ModelBackend;

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { CHANGE_TOOLS, toolCallJsonSchema } from "../agent/tool-schemas.js";
 import { readAppEnv } from "../config/read-app-env.js";
@@ -10,15 +11,18 @@ import { readNvidiaSmi } from "../preflight/read-nvidia-smi.js";
 import { parseToolReply } from "../scaffold/repair/parse-tool-reply.js";
 import { toolCallGbnf } from "../scaffold/tool-call-gbnf.js";
 import { detectSandbox } from "../workspace/detect-sandbox.js";
+import { checkJobQueue } from "./check-job-queue.js";
 import type { CliDeps } from "./cli-deps.js";
 import { positiveInt } from "./parse-number-flag.js";
 
 export const DOCTOR_USAGE = `Usage: local-agent doctor [--model SPEC] [--probe N] [--num-ctx N]
 
 Checks what local-agent needs: Node, git, the bubblewrap sandbox, the model server and model
-(reachable, pulled, quantization, context), what the server really loaded (the context it
-allocated, how much of the model is in GPU memory; nvidia-smi figures when present), and the
-GitHub App settings when APP_ID is set.
+(reachable, pulled, quantization, context; for openai: whether the server holds replies to a
+JSON schema), what the server really loaded (the context it allocated, how much of the model is
+in GPU memory; nvidia-smi figures when present), the GitHub App settings when APP_ID is set, and
+the app's job queue when its database exists (LOCAL_AGENT_DATA_DIR, default ./data): jobs waiting
+on GitHub are listed with the last failure.
 --probe N asks the model for N grammar-constrained tool calls and reports how many were valid.
 --num-ctx N checks the context a run would ask for (default $LOCAL_AGENT_NUM_CTX, else the model's).
 Exit status: 0 when everything needed works, 1 otherwise.`;
@@ -86,6 +90,9 @@ export async function doctorCommand(argv: string[], deps: CliDeps): Promise<numb
     checks.push({ name: "github app", ok: app.ok, detail: app.ok ? `APP_ID ${app.config.appId}, label "${app.config.label}", ${app.config.gpuSlots} GPU slot(s)` : app.errors.join("; "), required: true });
   }
 
+  const dataDir = path.resolve(deps.cwd, deps.env.LOCAL_AGENT_DATA_DIR?.trim() || "./data");
+  for (const line of checkJobQueue({ dataDir, now: () => new Date() })) checks.push({ name: "queue", ok: line.ok, detail: line.detail, required: false });
+
   for (const check of checks) deps.stdout.write(`${check.ok ? "ok  " : check.required ? "FAIL" : "warn"}  ${check.name.padEnd(11)} ${check.detail}\n`);
   return checks.every((check) => check.ok || !check.required) ? 0 : 1;
 }
@@ -100,11 +107,21 @@ async function checkModel(params: { spec: string; probe: number; numCtx: number 
     return [{ name: "model", ok: false, detail: error instanceof Error ? error.message : String(error), required: true }];
   }
   let info: ModelInfo;
+  let constrained = true;
   try {
     info = await model.info();
     const facts = [info.name, info.quantization, info.contextLength ? `context ${info.contextLength}` : null, info.numCtx ? `num_ctx ${info.numCtx}` : null, info.backendVersion ? `${info.backend} ${info.backendVersion}` : null];
     out.push({ name: "model", ok: true, detail: facts.filter(Boolean).join(", "), required: true });
-    for (const warning of info.warnings) out.push({ name: "model", ok: false, detail: warning, required: false });
+    const structured = info.structuredOutput;
+    if (structured) {
+      constrained = structured.supported;
+      const detail = structured.supported ? structured.detail : `${structured.detail}: tool calls are not grammar-constrained; the repair and retry layers do the work`;
+      out.push({ name: "constrain", ok: structured.supported, detail, required: false });
+    }
+    for (const warning of info.warnings) {
+      if (structured && warning.startsWith(structured.detail)) continue;
+      out.push({ name: "model", ok: false, detail: warning, required: false });
+    }
   } catch (error) {
     return [{ name: "model", ok: false, detail: error instanceof ModelError ? error.describe() : String(error), required: true }];
   }
@@ -135,7 +152,7 @@ async function checkModel(params: { spec: string; probe: number; numCtx: number 
   out.push({
     name: "probe",
     ok: valid > 0,
-    detail: `${valid}/${params.probe} grammar-constrained replies were the expected valid call (${Math.round(latency / params.probe)} ms each)`,
+    detail: `${valid}/${params.probe} ${constrained ? "grammar-constrained" : "unconstrained"} replies were the expected valid call (${Math.round(latency / params.probe)} ms each)`,
     required: true,
   });
   return out;

@@ -24,12 +24,19 @@ Runs the agent on a local git checkout and leaves its edits in the working tree.
   --issue-text TEXT     issue text given inline
   --allow GLOB          a file the agent may change (repeatable; adds to the issue's list)
   --label NAME          an issue label (repeatable; e.g. question)
-  --model SPEC          ollama:<tag> | llamacpp:<url> | replay:<file.jsonl> | sim:<profile>
-                        (default: $LOCAL_AGENT_MODEL)
+  --model SPEC          ollama:<tag> | llamacpp:<url> | openai:<model> | replay:<file.jsonl>
+                        | sim:<profile> (default: $LOCAL_AGENT_MODEL); openai: talks to
+                        $OPENAI_BASE_URL (default http://127.0.0.1:1234/v1), key $OPENAI_API_KEY
   --test-cmd CMD        test command (default: detected); "none" accepts an unverified change
   --setup-cmd CMD       run once before the agent starts, with network (e.g. "npm ci")
   --max-turns N         agent turns before giving up (default 40)
-  --timeout MIN         wall-clock limit in minutes (default 20)
+  --timeout MIN         wall-clock limit in minutes (default 20); it holds during a model call too
+  --model-timeout SEC   the longest one model request may take (default 600;
+                        $LOCAL_AGENT_MODEL_TIMEOUT): a slow CPU sends nothing until the
+                        whole prompt is read, so leave it long
+  --model-idle-timeout SEC
+                        once a reply has started, the longest it may go without new text
+                        (default 60; $LOCAL_AGENT_MODEL_IDLE_TIMEOUT)
   --scaffold SPEC       all | none | comma list of grammar,repair,retry,reinject,context,
                         loops,stops,scope | all,-LAYER   (default all)
   --num-ctx N           context window to request (default: min(model's, 32768))
@@ -62,6 +69,8 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
         "setup-cmd": { type: "string" },
         "max-turns": { type: "string" },
         timeout: { type: "string" },
+        "model-timeout": { type: "string" },
+        "model-idle-timeout": { type: "string" },
         scaffold: { type: "string" },
         "num-ctx": { type: "string" },
         temperature: { type: "string" },
@@ -87,9 +96,11 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
   if (!modelSpec) return usage(deps, "--model is required (or set LOCAL_AGENT_MODEL), e.g. --model ollama:qwen2.5-coder:7b");
   const maxTurns = positiveInt(values["max-turns"], "--max-turns");
   const timeoutMin = positiveNumber(values.timeout, "--timeout");
+  const modelTimeout = positiveNumber(values["model-timeout"], "--model-timeout");
+  const modelIdle = positiveNumber(values["model-idle-timeout"], "--model-idle-timeout");
   const numCtx = positiveInt(values["num-ctx"], "--num-ctx");
   const temperature = values.temperature === undefined ? undefined : Number(values.temperature);
-  for (const check of [maxTurns, timeoutMin, numCtx]) if (typeof check === "string") return usage(deps, check);
+  for (const check of [maxTurns, timeoutMin, modelTimeout, modelIdle, numCtx]) if (typeof check === "string") return usage(deps, check);
   if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) return usage(deps, "--temperature must be a number from 0 to 2");
   const scaffold = parseScaffoldSpec(values.scaffold ?? "all");
   if (!scaffold.ok) return usage(deps, scaffold.message);
@@ -149,7 +160,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
   const reportFile = values.report
     ? path.resolve(deps.cwd, values.report)
     : path.join(os.tmpdir(), "local-agent", `${path.basename(repoDir)}-${stamp}.json`);
-  const live = modelSpec.startsWith("ollama:") || modelSpec.startsWith("llamacpp:");
+  const live = ["ollama:", "llamacpp:", "openai:"].some((prefix) => modelSpec.startsWith(prefix));
   const recordFile = values.record ? path.resolve(deps.cwd, values.record) : live ? reportFile.replace(/\.json$/, "") + ".transcript.jsonl" : null;
 
   let runner;
@@ -163,6 +174,10 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
       temperature,
       recordFile,
       cwd: deps.cwd,
+      limits: {
+        requestMs: typeof modelTimeout === "number" ? modelTimeout * 1000 : undefined,
+        idleMs: typeof modelIdle === "number" ? modelIdle * 1000 : undefined,
+      },
     });
   } catch (error) {
     deps.stderr.write(`local-agent: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,6 +1,9 @@
 import { createPrivateKey } from "node:crypto";
 import { z } from "zod";
 import { DEFAULT_OLLAMA_HOST, normalizeOllamaHost } from "../model/ollama/normalize-ollama-host.js";
+import { DEFAULT_MODEL_REQUEST_LIMITS, modelRequestLimitsFromEnv, type ModelRequestLimits } from "../model/model-request-limits.js";
+import { DEFAULT_SANDBOX_DISK_LIMITS, sandboxDiskLimitsFromEnv, type SandboxDiskLimits } from "../workspace/sandbox/sandbox-disk-limits.js";
+import { DEFAULT_OPENAI_BASE_URL, normalizeOpenAiBaseUrl } from "../model/openai/normalize-openai-base-url.js";
 import { canonicalModelSpec } from "./canonical-model-spec.js";
 
 /**
@@ -14,11 +17,11 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 export const SANDBOX_MODES = ["bwrap", "off"] as const;
 
 /** Variables whose values never appear in messages or logs. */
-export const SECRET_ENV_VARS: ReadonlySet<string> = new Set(["WEBHOOK_SECRET", "PRIVATE_KEY", "GITHUB_CLIENT_SECRET", "LOCAL_AGENT_METRICS_TOKEN"]);
+export const SECRET_ENV_VARS: ReadonlySet<string> = new Set(["WEBHOOK_SECRET", "PRIVATE_KEY", "OPENAI_API_KEY", "GITHUB_CLIENT_SECRET", "LOCAL_AGENT_METRICS_TOKEN"]);
 
 /** The Probot default that signs nothing: with it anyone can forge webhooks (security_anchors 5.1). */
 const PROBOT_PLACEHOLDER_SECRET = "development";
-const MODEL_FORMS = "ollama:<tag>, llamacpp:<url>, replay:<file.jsonl> or sim:<profile>";
+const MODEL_FORMS = "ollama:<tag>, llamacpp:<url>, openai:<model>, replay:<file.jsonl> or sim:<profile>";
 
 const blankIsUnset = (value: unknown): unknown => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
@@ -32,8 +35,8 @@ function optional() {
 }
 
 /** A whole number in a range, with a default. */
-function wholeNumber(params: { min: number; max: number; fallback: number; meaning: string }) {
-  const expected = `expected a whole number from ${params.min} to ${params.max} (${params.meaning}); the default is ${params.fallback}`;
+function wholeNumber(params: { min: number; max: number; fallback: number; meaning: string; defaultText?: string }) {
+  const expected = `expected a whole number from ${params.min} to ${params.max} (${params.meaning}); the default is ${params.defaultText ?? params.fallback}`;
   return optional().transform((raw, ctx) => {
     if (raw === undefined) return params.fallback;
     const text = raw.trim();
@@ -43,6 +46,30 @@ function wholeNumber(params: { min: number; max: number; fallback: number; meani
       return z.NEVER;
     }
     return value;
+  });
+}
+
+/** A model request limit in seconds, read exactly as the model backends read it (so both agree). */
+function modelSeconds(name: string, key: keyof Pick<ModelRequestLimits, "requestMs" | "idleMs">) {
+  return optional().transform((raw, ctx) => {
+    const read = modelRequestLimitsFromEnv({ [name]: raw });
+    if (!read.ok) {
+      ctx.addIssue({ code: "custom", message: `expected a positive number of seconds; the default is ${DEFAULT_MODEL_REQUEST_LIMITS[key] / 1000}` });
+      return z.NEVER;
+    }
+    return read.limits[key] / 1000;
+  });
+}
+
+/** A sandbox disk limit in MB, read exactly as the sandbox runner reads it. */
+function sandboxMb(name: string, key: keyof SandboxDiskLimits) {
+  return optional().transform((raw, ctx) => {
+    const read = sandboxDiskLimitsFromEnv({ [name]: raw });
+    if (!read.ok) {
+      ctx.addIssue({ code: "custom", message: `expected a whole number of megabytes; the default is ${DEFAULT_SANDBOX_DISK_LIMITS[key]}` });
+      return z.NEVER;
+    }
+    return read.limits[key];
   });
 }
 
@@ -157,6 +184,17 @@ export const AppEnvSchema = z
       }
       return value;
     }),
+    /** The OpenAI-compatible server `openai:<model>` talks to (its API root, usually ending in /v1). */
+    OPENAI_BASE_URL: optional().transform((raw, ctx) => {
+      try {
+        return normalizeOpenAiBaseUrl(raw);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
+    /** The key `openai:<model>` sends as a bearer token; most local servers need none. Never logged. */
+    OPENAI_API_KEY: optional(),
     /** Folder for the job database and workspaces. */
     LOCAL_AGENT_DATA_DIR: optional().transform((raw) => raw?.trim() ?? "./data"),
     /** The issue label that starts a job (GitHub labels are at most 50 characters). */
@@ -224,6 +262,19 @@ export const AppEnvSchema = z
       }
       return raw.trim();
     }),
+    /** The largest file a sandboxed command may write, MB (RLIMIT_FSIZE). */
+    LOCAL_AGENT_SANDBOX_FILE_MB: sandboxMb("LOCAL_AGENT_SANDBOX_FILE_MB", "fileMb"),
+    /** Disk the checkout may take after a sandboxed command, MB (.git excluded). */
+    LOCAL_AGENT_SANDBOX_CHECKOUT_MB: sandboxMb("LOCAL_AGENT_SANDBOX_CHECKOUT_MB", "checkoutMb"),
+    /** The longest one model request may take, in seconds (the run's own limit still applies). */
+    LOCAL_AGENT_MODEL_TIMEOUT: modelSeconds("LOCAL_AGENT_MODEL_TIMEOUT", "requestMs"),
+    /** Once a model reply has started, the longest it may go without new text, in seconds. */
+    LOCAL_AGENT_MODEL_IDLE_TIMEOUT: modelSeconds("LOCAL_AGENT_MODEL_IDLE_TIMEOUT", "idleMs"),
+    /**
+     * The hard limit of one job, in minutes, whatever it waits on (a model server that stopped
+     * answering, a hung checkout): the job is stopped, its GPU slot freed, and GitHub told why.
+     */
+    LOCAL_AGENT_JOB_DEADLINE_MINUTES: wholeNumber({ min: 2, max: 48 * 60, fallback: 0, meaning: "minutes one job may take in all, from checkout to pull request", defaultText: "60 (or the run and test limits plus 10, when longer)" }),
     /** pino log level. */
     LOG_LEVEL: oneOf(LOG_LEVELS, "info", `one of ${LOG_LEVELS.join(", ")}; the default is info`),
   })
@@ -241,6 +292,14 @@ export const AppEnvSchema = z
         code: "custom",
         path: [env.GITHUB_CLIENT_ID === undefined ? "GITHUB_CLIENT_ID" : "GITHUB_CLIENT_SECRET"],
         message: "dashboard sign-in needs both GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET (the GitHub App's \"Client ID\" and a generated client secret); set both, or neither",
+      });
+    }
+    const deadline = env.LOCAL_AGENT_JOB_DEADLINE_MINUTES;
+    if (typeof deadline === "number" && deadline > 0 && typeof env.LOCAL_AGENT_TIMEOUT_MINUTES === "number" && deadline <= env.LOCAL_AGENT_TIMEOUT_MINUTES) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LOCAL_AGENT_JOB_DEADLINE_MINUTES"],
+        message: `expected more minutes than LOCAL_AGENT_TIMEOUT_MINUTES (${env.LOCAL_AGENT_TIMEOUT_MINUTES}): the job deadline must leave time for the checkout, the tests and the pull request after the agent's own limit`,
       });
     }
     // Run even when other variables are bad, so every problem is reported in one go.
@@ -263,6 +322,8 @@ export const AppEnvSchema = z
     ollamaHost: env.OLLAMA_HOST ?? DEFAULT_OLLAMA_HOST,
     /** num_ctx for every call, or null for the backend's default. */
     numCtx: env.LOCAL_AGENT_NUM_CTX,
+    /** Normalized base URL of the OpenAI-compatible server. */
+    openaiBaseUrl: env.OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL,
     /** Data folder, as given (relative paths are relative to the working directory). */
     dataDir: env.LOCAL_AGENT_DATA_DIR,
     /** The trigger label. */
@@ -288,6 +349,16 @@ export const AppEnvSchema = z
       env.GITHUB_CLIENT_ID !== undefined && env.GITHUB_CLIENT_SECRET !== undefined ? { clientId: env.GITHUB_CLIENT_ID, clientSecret: env.GITHUB_CLIENT_SECRET } : null,
     /** Bearer token for remote `/metrics` scrapes, or null (loopback only). */
     metricsToken: env.LOCAL_AGENT_METRICS_TOKEN,
+    /** Per-file write limit in the sandbox, MB (the runner reads the same variable). */
+    sandboxFileMb: env.LOCAL_AGENT_SANDBOX_FILE_MB,
+    /** Checkout size limit, MB (the runner reads the same variable). */
+    sandboxCheckoutMb: env.LOCAL_AGENT_SANDBOX_CHECKOUT_MB,
+    /** Model request limit, seconds (the backends read the same variable). */
+    modelTimeoutSeconds: env.LOCAL_AGENT_MODEL_TIMEOUT,
+    /** Model stream idle limit, seconds (the backends read the same variable). */
+    modelIdleTimeoutSeconds: env.LOCAL_AGENT_MODEL_IDLE_TIMEOUT,
+    /** The hard limit of one job, minutes (default: 60, or the run and test limits plus 10 when those are longer). */
+    jobDeadlineMinutes: env.LOCAL_AGENT_JOB_DEADLINE_MINUTES || Math.max(60, env.LOCAL_AGENT_TIMEOUT_MINUTES + env.LOCAL_AGENT_TEST_TIMEOUT_MINUTES + 10),
     /** pino level. */
     logLevel: env.LOG_LEVEL,
   }));

@@ -13,6 +13,8 @@ export function canonicalModelSpec(text: string): { ok: true; spec: string } | {
       return { ok: true, spec: `ollama:${spec.tag}` };
     case "llamacpp":
       return { ok: true, spec: `llamacpp:${spec.url}` };
+    case "openai":
+      return { ok: true, spec: `openai:${spec.model}` };
     case "replay":
       return { ok: true, spec: `replay:${spec.file}` };
     case "sim":

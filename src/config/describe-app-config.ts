@@ -14,6 +14,7 @@ export function describeAppConfig(config: AppConfig): Record<string, unknown> {
     model: withoutCredentials(config.model),
     ollamaHost: withoutCredentials(config.ollamaHost),
     numCtx: config.numCtx,
+    openaiBaseUrl: withoutCredentials(config.openaiBaseUrl),
     dataDir: config.dataDir,
     label: config.label,
     gpuSlots: config.gpuSlots,
@@ -26,6 +27,11 @@ export function describeAppConfig(config: AppConfig): Record<string, unknown> {
     retentionDays: config.retentionDays,
     oauth: config.oauth === null ? "off" : `client ${config.oauth.clientId}, secret set (hidden)`,
     metricsToken: config.metricsToken === null ? null : "set (hidden)",
+    sandboxFileMb: config.sandboxFileMb,
+    sandboxCheckoutMb: config.sandboxCheckoutMb,
+    modelTimeoutSeconds: config.modelTimeoutSeconds,
+    modelIdleTimeoutSeconds: config.modelIdleTimeoutSeconds,
+    jobDeadlineMinutes: config.jobDeadlineMinutes,
     logLevel: config.logLevel,
   };
 }

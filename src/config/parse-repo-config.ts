@@ -1,6 +1,7 @@
 import YAML from "yaml";
 import type { z } from "zod";
 import { canonicalModelSpec } from "./canonical-model-spec.js";
+import { decodeUtf8Strict } from "./decode-utf8-strict.js";
 import { REPO_CONFIG_KEYS, RepoConfigSchema, type RepoConfig } from "./repo-config-schema.js";
 
 export type ParseRepoConfigResult = { ok: true; config: RepoConfig } | { ok: false; message: string };
@@ -10,19 +11,33 @@ const FILE = "`.github/local-agent.yml`";
 const MAX_BYTES = 64 * 1024;
 
 /**
- * Reads a repository's `.github/local-agent.yml` (text from the default branch, or null when
- * the file does not exist). An absent or empty file gives the defaults. On any problem the
- * message is markdown for an issue comment: each problem with its key path and the value found,
- * then a valid example file.
+ * Reads a repository's `.github/local-agent.yml` from the default branch: its text, or its raw
+ * bytes (then invalid UTF-8 is refused with the line), plus the size GitHub reports (a file too
+ * big for the contents API arrives without its content, and must not be read as empty). Null
+ * text and no bytes mean the file does not exist: the defaults. On any problem the message is
+ * markdown for an issue comment: each problem with its key path and the value found, then a
+ * valid example file.
  */
-export function parseRepoConfig(params: { yamlText: string | null; allowlist: readonly string[] }): ParseRepoConfigResult {
+export function parseRepoConfig(params: { yamlText?: string | null; bytes?: Uint8Array | null; size?: number; allowlist: readonly string[] }): ParseRepoConfigResult {
   const allowlist = params.allowlist.map((spec) => {
     const canonical = canonicalModelSpec(spec);
     return canonical.ok ? canonical.spec : spec.trim();
   });
-  const text = params.yamlText ?? "";
-  if (Buffer.byteLength(text, "utf8") > MAX_BYTES) {
-    return fail([`the file is ${Buffer.byteLength(text, "utf8")} bytes; a config file is expected to be under ${MAX_BYTES / 1024} KiB`], allowlist);
+  let text = params.yamlText ?? "";
+  if (params.bytes === null && (params.size ?? 0) > 0) {
+    return fail([`GitHub sent the file without its content (it is ${params.size} bytes: the contents API leaves out files over 1 MB); a config file is expected to be under ${MAX_BYTES / 1024} KiB`], allowlist);
+  }
+  if (params.bytes) {
+    const decoded = decodeUtf8Strict(params.bytes);
+    if (!decoded.ok) {
+      const byte = `0x${decoded.byte.toString(16).toUpperCase().padStart(2, "0")}`;
+      return fail([`line ${decoded.line}, column ${decoded.column}: the file is not valid UTF-8 (byte ${byte}); save it as UTF-8`], allowlist);
+    }
+    text = decoded.text;
+  }
+  const size = Math.max(params.size ?? 0, Buffer.byteLength(text, "utf8"));
+  if (size > MAX_BYTES) {
+    return fail([`the file is ${size} bytes; a config file is expected to be under ${MAX_BYTES / 1024} KiB, so local-agent did not read it`], allowlist);
   }
 
   const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });

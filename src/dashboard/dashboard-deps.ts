@@ -1,8 +1,9 @@
 import type { AppDeps } from "../app/app-deps.js";
+import type { JobEnding } from "../app/job/job-ending.js";
 import type { AppConfig } from "../config/app-env-schema.js";
 import type { GitHubClient } from "../github/api/github-client.js";
 import type { JobScheduler } from "../jobs/create-job-scheduler.js";
-import type { JobLogger } from "../jobs/job-schema.js";
+import type { Job, JobLogger } from "../jobs/job-schema.js";
 import type { JobStore } from "../jobs/open-job-store.js";
 import type { AppMetrics } from "../metrics/create-app-metrics.js";
 import type { RunStore } from "../store/open-run-store.js";
@@ -14,6 +15,8 @@ export interface DashboardDeps {
   store: JobStore;
   runs: RunStore;
   scheduler: JobScheduler;
+  /** The app's one way of telling GitHub how a job ended (check run, comment), for jobs cancelled here. */
+  publish(job: Job, ending: JobEnding): Promise<void>;
   /** An installation-authenticated client (permission checks, PR look-ups, closing check runs on cancel). */
   installationClient(installationId: number): Promise<GitHubClient>;
   /** Builds the configured models, to read their servers for the models page. */

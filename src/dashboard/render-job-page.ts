@@ -2,6 +2,7 @@ import type { Job } from "../jobs/job-schema.js";
 import { fmt } from "./fmt.js";
 import { githubUrls } from "./github-urls.js";
 import { html, type SafeHtml } from "./html.js";
+import { describeGitHubWait } from "./render-github-waits.js";
 
 /** A job that has no run yet (waiting, refused, or failed before the agent started). */
 export function renderJobPage(params: { job: Job; position: number | null }): SafeHtml {
@@ -14,6 +15,7 @@ export function renderJobPage(params: { job: Job; position: number | null }): Sa
 <dt>Issue or pull request</dt><dd>${issue ? html`<a href="${issue}">${job.repo}#${job.number}</a>` : `${job.repo}#${job.number}`}</dd>
 <dt>Requested by</dt><dd>@${job.actor} with ${job.trigger === "label" ? "the label" : "/fix"}</dd>
 <dt>Status</dt><dd><span class="badge status-${job.status}">${job.status}</span>${params.position !== null ? ` (position ${params.position} in the queue)` : ""}</dd>
+${job.githubWait ? html`<dt>Waiting on GitHub</dt><dd>${describeGitHubWait(job.githubWait)}; last: ${job.githubWait.reason}</dd>` : ""}
 ${job.error ? html`<dt>Why</dt><dd>${job.error}</dd>` : ""}
 <dt>Requested</dt><dd>${fmt.time(job.createdAt)}</dd>
 ${job.startedAt ? html`<dt>Started</dt><dd>${fmt.time(job.startedAt)}</dd>` : ""}

@@ -2,10 +2,12 @@ import { fmt } from "./fmt.js";
 import { githubUrls } from "./github-urls.js";
 import { html, type SafeHtml } from "./html.js";
 import type { FinishedRow, QueueRow, QueueSnapshot } from "./queue-snapshot.js";
+import { renderGitHubWaits } from "./render-github-waits.js";
 
 /**
  * The live part of the queue page: running jobs with their progress, waiting jobs with their
- * place in line, and recently finished ones. The page renders it once; the server-sent events
+ * place in the fair queue (the number their check run shows), jobs waiting on GitHub, and
+ * recently finished ones. The page renders it once; the server-sent events
  * carry the same fragment again whenever it changes, so there is one renderer either way.
  */
 export function renderQueueRows(params: { snapshot: QueueSnapshot; csrf: string | null }): SafeHtml {
@@ -38,8 +40,10 @@ export function renderQueueRows(params: { snapshot: QueueSnapshot; csrf: string 
     rows.length === 0
       ? html`<h2 id="${id}">${caption}</h2><p class="empty">${empty}</p>`
       : html`<h2 id="${id}">${caption}</h2><table aria-labelledby="${id}"><thead>${head}</thead><tbody>${rows}</tbody></table>`;
-  return html`<p id="queue-status" class="muted">${snapshot.running.length} running, ${snapshot.waiting.length} waiting.</p>
+  const onGitHub = snapshot.githubWaits.length > 0 ? `, ${snapshot.githubWaits.length} waiting on GitHub` : "";
+  return html`<p id="queue-status" class="muted">${snapshot.running.length} running, ${snapshot.waiting.length} waiting${onGitHub}.</p>
 ${table("Running", html`<tr><th scope="col">Job</th><th scope="col">Issue or pull request</th><th scope="col">Requested by</th><th scope="col">Status</th><th scope="col">Progress</th><th scope="col">Started</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>`, running, "Nothing is running.", "running-heading")}
 ${table("Waiting", html`<tr><th scope="col">Job</th><th scope="col">Issue or pull request</th><th scope="col">Requested by</th><th scope="col">Status</th><th scope="col" class="num">Position</th><th scope="col">Requested</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>`, waiting, "Nothing is waiting.", "waiting-heading")}
+${renderGitHubWaits(snapshot.githubWaits)}
 ${table("Recently finished", html`<tr><th scope="col">Job</th><th scope="col">Issue or pull request</th><th scope="col">Status</th><th scope="col">Run</th><th scope="col">Finished</th></tr>`, finished, "No job has finished yet.", "finished-heading")}`;
 }

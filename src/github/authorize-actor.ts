@@ -1,3 +1,5 @@
+import { isTransientGitHubFailure } from "./api/github-failure.js";
+
 /** The subset of Octokit this needs, so tests and callers can pass any authenticated client. */
 export interface PermissionClient {
   request(
@@ -13,7 +15,9 @@ const WRITE_ROLES = new Set(["admin", "maintain", "write"]);
 /**
  * Only collaborators with write access (admin, maintain, write) may start or cancel runs. Asked
  * of the collaborator permission API for the actual actor (labeler or commenter), never read off
- * `author_association`, and failing closed: any error means no.
+ * `author_association`, and failing closed: any answer other than a write role means no. When
+ * GitHub could not be asked (5xx, 429, a rate limit, no connection) the error is thrown instead,
+ * so the caller retries later rather than refusing someone who is allowed.
  */
 export async function authorizeActor(params: { client: PermissionClient; owner: string; repo: string; login: string }): Promise<Authorization> {
   try {
@@ -27,6 +31,7 @@ export async function authorizeActor(params: { client: PermissionClient; owner: 
     if (WRITE_ROLES.has(role) || WRITE_ROLES.has(data.permission)) return { allowed: true, permission: role };
     return { allowed: false, permission: role, reason: `@${params.login} has ${role} access; write access is required` };
   } catch (error) {
+    if (isTransientGitHubFailure(error)) throw error;
     const status = (error as { status?: number }).status;
     const reason =
       status === 404

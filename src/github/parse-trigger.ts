@@ -31,8 +31,12 @@ export interface TriggerPayload {
   comment?: { id?: number; body?: string; user?: User };
 }
 
-const FIX = /^\s*\/fix\b[ \t]*([^\n]*)(?:\n([\s\S]*))?$/;
-const CANCEL = /^\s*\/cancel\b/;
+/**
+ * A command is the first non-blank line of the comment, at column 0, as a whole word followed by
+ * a space, a tab or the end of the line. So `/fix` quoted, fenced, in a 4-space indented code
+ * block, after a no-break space, mid-sentence, or as `/fix-me` or `/fixit` is not a command.
+ */
+const COMMAND = /^\/(fix|cancel)(?:[ \t]+([^\n]*))?$/;
 
 /** Reads `issues.labeled|unlabeled` and `issue_comment.created` payloads into a trigger. */
 export function parseTrigger(params: { event: string; payload: TriggerPayload; label: string }): Trigger {
@@ -57,12 +61,14 @@ export function parseTrigger(params: { event: string; payload: TriggerPayload; l
     if (isBot(payload.comment?.user ?? {})) return { kind: "ignore", reason: "the comment's author is a bot" };
     const body = (payload.comment?.body ?? "").replace(/\r\n?/g, "\n");
     const commentId = payload.comment?.id ?? null;
-    const fix = FIX.exec(body);
-    if (fix) {
-      const instructions = [fix[1] ?? "", fix[2] ?? ""].join("\n").trim();
+    const lines = body.split("\n");
+    const first = lines.findIndex((line) => !/^[ \t]*$/.test(line));
+    const command = first < 0 ? null : COMMAND.exec((lines[first] ?? "").replace(/[ \t]+$/, ""));
+    if (command?.[1] === "fix") {
+      const instructions = [command[2] ?? "", ...lines.slice(first + 1)].join("\n").trim();
       return { kind: "run", via: "comment", target, number, actor, instructions: instructions === "" ? null : instructions, commentId };
     }
-    if (CANCEL.test(body)) return { kind: "cancel", via: "comment", target, number, actor, commentId };
+    if (command?.[1] === "cancel") return { kind: "cancel", via: "comment", target, number, actor, commentId };
     return { kind: "ignore", reason: "the comment is not a command" };
   }
   return { kind: "ignore", reason: `${event} events are not triggers` };

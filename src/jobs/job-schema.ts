@@ -86,6 +86,24 @@ export type Job = {
   supersededBy: number | null;
   /** A cancel arrived while the job was running; crash recovery must not restart it. */
   cancelRequested: boolean;
+  /** GitHub failed the job's intake or publishing and it waits to try again; null otherwise. */
+  githubWait: GitHubWait | null;
+  /** The queue position the job's queued check run shows, so it is rewritten only when it changes. */
+  positionShown: number | null;
+};
+
+/** Why a job is waiting on GitHub (shown by `local-agent doctor`). */
+export type GitHubWait = {
+  /** Where it waits: the intake (permission, config, acknowledgement) or the publishing of a result. */
+  stage: "intake" | "publish";
+  /** The last failure, e.g. `GET /repos/{owner}/{repo}/collaborators/{username}/permission answered 502`. */
+  reason: string;
+  /** Failed attempts so far. */
+  attempts: number;
+  /** When the first failure of this wait happened (ISO 8601). */
+  since: string;
+  /** When the next attempt is due (ISO 8601), or null when it is retried right away. */
+  retryAt: string | null;
 };
 
 /** Optional columns a transition or update may set alongside the status. */
@@ -94,6 +112,7 @@ export type JobFields = {
   outcome?: string | null;
   error?: string | null;
   report?: unknown;
+  positionShown?: number | null;
 };
 
 export type InsertResult =

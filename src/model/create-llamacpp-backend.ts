@@ -1,5 +1,9 @@
 import { z } from "zod";
+import { createModelFetch } from "./create-model-fetch.js";
+import type { ModelRequestGuard } from "./guard-model-request.js";
+import { withModelRequestGuard } from "./with-model-request-guard.js";
 import { ModelError } from "./model-error.js";
+import { DEFAULT_MODEL_REQUEST_LIMITS, MODEL_IDLE_TIMEOUT_ENV, type ModelRequestLimits } from "./model-request-limits.js";
 import type { ModelBackend, ModelInfo, ModelReply, ModelRequest } from "./types.js";
 import { buildLlamaCppModelInfo } from "./llamacpp/build-llamacpp-model-info.js";
 import { inspectLlamaCppLoaded } from "./llamacpp/inspect-llamacpp-loaded.js";
@@ -11,6 +15,14 @@ import { toTemplateMessages } from "./llamacpp/to-template-messages.js";
 const DEFAULT_TEMPERATURE = 0.3;
 /** Enough for a whole-file write of a few hundred lines; the loop passes its own limit when it has one. */
 const DEFAULT_MAX_TOKENS = 4096;
+
+/** Model information is small and needs no prompt evaluation: it must come within the idle limit. */
+const INFO_MAX_BYTES = 16 * 1024 * 1024;
+
+/** What to check when llama-server accepts a request and then stalls. */
+export const LLAMACPP_STALL_HINT =
+  "check the llama-server log for a stuck or crashed slot, and its `--parallel` setting: when other clients hold every " +
+  "slot, requests wait for a free one (`curl <url>/slots` shows them, if the server runs with `--slots`)";
 
 /** The parts of a `/completion` result we read (tools/server README "Response format"). */
 const CompletionSchema = z.object({
@@ -30,6 +42,17 @@ const CompletionSchema = z.object({
   tokens_predicted: z.number().optional(),
   /** The context overflowed and llama-server dropped tokens (context shift). */
   truncated: z.boolean().optional(),
+  /** Where the time went, and how much of the prompt came from the KV cache. */
+  timings: z
+    .object({
+      /** Prompt tokens served from the KV cache. */
+      cache_n: z.number().optional(),
+      /** Time spent evaluating the uncached prompt tokens. */
+      prompt_ms: z.number().optional(),
+      /** Time spent generating. */
+      predicted_ms: z.number().optional(),
+    })
+    .optional(),
 });
 
 /** `POST /apply-template` answer. */
@@ -44,14 +67,16 @@ const TemplateSchema = z.object({
  * Each call renders the chat with `POST /apply-template` (the model's own chat template), then
  * generates with `POST /completion`, which takes a GBNF `grammar` and reports `truncated` and
  * `stop_type`, signals that the OpenAI-compatible endpoint hides. Streaming is the default:
- * headers come back at once, so a long prompt on a slow machine does not run into Node's
- * 300-second fetch header timeout, and cancelling closes the connection, which makes
- * llama-server stop generating.
+ * cancelling (or the guard's deadline, idle limit or reply cap) closes the connection, which
+ * makes llama-server stop generating.
  */
 export function createLlamaCppBackend(params: {
   /** Base URL of llama-server, e.g. `http://127.0.0.1:8080` (a path prefix for proxies is kept). */
   url: string;
+  /** Default: `createModelFetch()` (undici without its own 300 s timeouts). */
   fetch?: typeof fetch;
+  /** Deadline, idle limit and reply cap of every request; default `DEFAULT_MODEL_REQUEST_LIMITS`. */
+  limits?: ModelRequestLimits;
   /** Default sampling temperature, 0.3 unless given. */
   temperature?: number;
   /** The context window the run wants; llama-server's own `-c` is the ceiling. */
@@ -63,15 +88,17 @@ export function createLlamaCppBackend(params: {
 }): ModelBackend {
   const base = normalizeUrl(params.url);
   const spec = `llamacpp:${base}`;
-  const fetchImpl = params.fetch ?? globalThis.fetch;
+  const baseFetch = params.fetch ?? createModelFetch();
+  const limits = params.limits ?? DEFAULT_MODEL_REQUEST_LIMITS;
+  const guardParams = { server: `llama-server at ${base}`, stallHint: LLAMACPP_STALL_HINT, fetch: baseFetch };
   const now = params.now ?? (() => performance.now());
   const stream = params.stream ?? true;
   let info: Promise<ModelInfo> | undefined;
 
-  async function call(stage: LlamaCppStage, path: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
+  async function call(stage: LlamaCppStage, path: string, init: RequestInit, guard: ModelRequestGuard, signal?: AbortSignal): Promise<Response> {
     let response: Response;
     try {
-      response = await fetchImpl(`${base}${path}`, { ...init, signal });
+      response = await guard.fetch(`${base}${path}`, init);
     } catch (error) {
       throw toLlamaCppError({ kind: "thrown", error }, { url: base, stage, signal });
     }
@@ -88,13 +115,14 @@ export function createLlamaCppBackend(params: {
     }
   }
 
-  async function getJson(stage: LlamaCppStage, path: string, signal?: AbortSignal): Promise<unknown> {
-    const response = await call(stage, path, { method: "GET" }, signal);
+  async function getJson(stage: LlamaCppStage, path: string, guard: ModelRequestGuard, signal?: AbortSignal): Promise<unknown> {
+    const response = await call(stage, path, { method: "GET" }, guard, signal);
     return parseJson(await readText(response, stage, signal), stage, signal);
   }
 
-  async function postJson(stage: LlamaCppStage, path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
-    return call(stage, path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, signal);
+  async function postJson(stage: LlamaCppStage, path: string, body: unknown, guard: ModelRequestGuard, signal?: AbortSignal): Promise<Response> {
+    const init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+    return call(stage, path, init, guard, signal);
   }
 
   function parseJson(text: string, stage: LlamaCppStage, signal?: AbortSignal): unknown {
@@ -114,29 +142,46 @@ export function createLlamaCppBackend(params: {
     );
   }
 
-  async function loadInfo(signal?: AbortSignal): Promise<ModelInfo> {
-    // /health first: while the model loads it is the endpoint that says so plainly (503).
-    await call("health", "/health", { method: "GET" }, signal);
-    const props = await getJson("props", "/props", signal);
-    // Only the trained context length comes from here; older builds may lack it.
-    const models = await getJson("models", "/v1/models", signal).catch((error: unknown) => {
-      if (signal?.aborted) throw error;
-      return null;
-    });
-    return buildLlamaCppModelInfo({ spec, url: base, props, models, numCtx: params.numCtx });
+  function loadInfo(signal?: AbortSignal): Promise<ModelInfo> {
+    const infoLimits = { ...limits, requestMs: limits.idleMs };
+    const deadlineLabel = `model information must come within the idle limit (${MODEL_IDLE_TIMEOUT_ENV})`;
+    return withModelRequestGuard(
+      { ...guardParams, limits: infoLimits, deadlineLabel, signal, maxBytes: INFO_MAX_BYTES },
+      async (guard) => {
+        // /health first: while the model loads it is the endpoint that says so plainly (503).
+        await call("health", "/health", { method: "GET" }, guard, signal);
+        const props = await getJson("props", "/props", guard, signal);
+        // Only the trained context length comes from here; older builds may lack it.
+        const models = await getJson("models", "/v1/models", guard, signal).catch((error: unknown) => {
+          if (signal?.aborted || guard.failure()) throw error;
+          return null;
+        });
+        return buildLlamaCppModelInfo({ spec, url: base, props, models, numCtx: params.numCtx });
+      },
+      (error) => toLlamaCppError({ kind: "thrown", error }, { url: base, stage: "props", signal }),
+    );
   }
 
-  async function complete(request: ModelRequest): Promise<ModelReply> {
+  function complete(request: ModelRequest): Promise<ModelReply> {
+    const maxTokens = request.maxTokens ?? DEFAULT_MAX_TOKENS;
+    return withModelRequestGuard(
+      { ...guardParams, limits, signal: request.signal, timeLeftMs: request.timeLeftMs, maxTokens },
+      (guard) => completeGuarded(request, maxTokens, guard),
+      (error) => toLlamaCppError({ kind: "thrown", error }, { url: base, stage: "completion", signal: request.signal }),
+    );
+  }
+
+  async function completeGuarded(request: ModelRequest, maxTokens: number, guard: ModelRequestGuard): Promise<ModelReply> {
     const started = now();
     const { signal } = request;
 
-    const templateResponse = await postJson("apply-template", "/apply-template", { messages: toTemplateMessages(request.messages) }, signal);
+    const templateResponse = await postJson("apply-template", "/apply-template", { messages: toTemplateMessages(request.messages) }, guard, signal);
     const template = TemplateSchema.safeParse(parseJson(await readText(templateResponse, "apply-template", signal), "apply-template", signal));
     if (!template.success) throw shapeError("POST /apply-template", "a `prompt` string", template.error);
 
     const body: Record<string, unknown> = {
       prompt: template.data.prompt,
-      n_predict: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+      n_predict: maxTokens,
       temperature: request.temperature ?? params.temperature ?? DEFAULT_TEMPERATURE,
       cache_prompt: true,
       stream,
@@ -146,14 +191,14 @@ export function createLlamaCppBackend(params: {
     if (request.constraint?.gbnf) body.grammar = request.constraint.gbnf;
     else if (request.constraint) body.json_schema = request.constraint.jsonSchema;
 
-    const response = await postJson("completion", "/completion", body, signal);
+    const response = await postJson("completion", "/completion", body, guard, signal);
     const context = { url: base, stage: "completion", signal } as const;
     let streamedContent: string | undefined;
     let final: unknown;
     if (stream && response.body) {
       let streamed;
       try {
-        streamed = await readCompletionStream(response.body);
+        streamed = await readCompletionStream(response.body, guard.text);
       } catch (error) {
         throw toLlamaCppError({ kind: "thrown", error }, context);
       }
@@ -169,6 +214,7 @@ export function createLlamaCppBackend(params: {
     if (!parsed.success) throw shapeError("POST /completion", "a completion object", parsed.error);
     const result = parsed.data;
     const content = streamedContent ?? result.content ?? "";
+    if (streamedContent === undefined) guard.text(content);
 
     const reply: ModelReply = { content, latencyMs: Math.max(0, now() - started) };
     const doneReason = doneReasonOf(result);
@@ -176,6 +222,9 @@ export function createLlamaCppBackend(params: {
     if (result.tokens_evaluated !== undefined) reply.promptTokens = result.tokens_evaluated;
     if (result.tokens_predicted !== undefined) reply.completionTokens = result.tokens_predicted;
     if (result.truncated !== undefined) reply.inputTruncated = result.truncated;
+    if (result.timings?.cache_n !== undefined) reply.cachedPromptTokens = result.timings.cache_n;
+    if (result.timings?.prompt_ms !== undefined) reply.promptEvalMs = result.timings.prompt_ms;
+    if (result.timings?.predicted_ms !== undefined) reply.evalMs = result.timings.predicted_ms;
     return reply;
   }
 
@@ -190,13 +239,13 @@ export function createLlamaCppBackend(params: {
       return info;
     },
     complete,
-    inspectLoaded: async ({ signal }) => {
-      try {
-        return await inspectLlamaCppLoaded({ url: base, fetch: fetchImpl, signal });
-      } catch (error) {
-        throw toLlamaCppError({ kind: "thrown", error }, { url: base, stage: "props", signal });
-      }
-    },
+    // Two small GETs, under the same guard and limit as the model information.
+    inspectLoaded: ({ signal }) =>
+      withModelRequestGuard(
+        { ...guardParams, limits: { ...limits, requestMs: limits.idleMs }, deadlineLabel: `the loaded state must come within the idle limit (${MODEL_IDLE_TIMEOUT_ENV})`, signal, maxBytes: INFO_MAX_BYTES },
+        (guard) => inspectLlamaCppLoaded({ url: base, fetch: guard.fetch, signal: guard.signal }),
+        (error) => toLlamaCppError({ kind: "thrown", error }, { url: base, stage: "props", signal }),
+      ),
   };
 }
 

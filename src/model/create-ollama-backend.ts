@@ -1,20 +1,26 @@
 import { Ollama } from "ollama";
-import type { ChatRequest, ChatResponse, Message } from "ollama";
+import type { ChatRequest, Message } from "ollama";
+import { createModelFetch } from "./create-model-fetch.js";
+import { withModelRequestGuard } from "./with-model-request-guard.js";
 import { ModelError } from "./model-error.js";
+import { DEFAULT_MODEL_REQUEST_LIMITS, MODEL_IDLE_TIMEOUT_ENV, type ModelRequestLimits } from "./model-request-limits.js";
 import { buildOllamaModelInfo, type OllamaModelFacts } from "./ollama/build-ollama-model-info.js";
 import { inspectOllamaLoaded } from "./ollama/inspect-ollama-loaded.js";
 import { createRequestFetch } from "./ollama/create-request-fetch.js";
 import { normalizeOllamaHost } from "./ollama/normalize-ollama-host.js";
+import { runOllamaChat, type OllamaChatBody } from "./ollama/run-ollama-chat.js";
 import { toModelError, type OllamaErrorContext, type OllamaStage } from "./ollama/to-model-error.js";
-import type { ChatMessage, ModelBackend, ModelInfo, ModelReply, ModelRequest, NativeToolCall } from "./types.js";
+import type { ChatMessage, ModelBackend, ModelInfo, ModelReply, ModelRequest } from "./types.js";
 
 export interface CreateOllamaBackendParams {
   /** Model tag as Ollama knows it, e.g. `qwen2.5-coder:7b`. */
   model: string;
   /** `OLLAMA_HOST` in any form the Ollama CLI accepts; default `http://127.0.0.1:11434`. */
   host?: string;
-  /** Injected fetch; default `globalThis.fetch`. */
+  /** Injected fetch; default `createModelFetch()` (undici without its own 300 s timeouts). */
   fetch?: typeof fetch;
+  /** Deadline, idle limit and reply cap of every request; default `DEFAULT_MODEL_REQUEST_LIMITS`. */
+  limits?: ModelRequestLimits;
   /** Context window for every call; default `min(context length, 32768)`, never above the model's. */
   numCtx?: number;
   /** Default sampling temperature when a request sets none; 0.3 (0 loops more). */
@@ -32,15 +38,15 @@ export interface CreateOllamaBackendParams {
   now?: () => number;
 }
 
-/** `/api/chat` body: the client's type lacks `truncate`/`shift` (Ollama ≥ 0.12.6), which it forwards as-is. */
-interface OllamaChatBody extends ChatRequest {
-  /** false: refuse a prompt longer than num_ctx instead of dropping old messages. */
-  truncate: boolean;
-  /** false: stop at num_ctx instead of shifting the window mid-generation. */
-  shift: boolean;
-}
-
 const DEFAULT_TEMPERATURE = 0.3;
+/** Model information is small and needs no prompt evaluation: it must come within the idle limit. */
+const INFO_MAX_BYTES = 16 * 1024 * 1024;
+
+/** What to check when Ollama accepts a request and then stalls. */
+export const OLLAMA_STALL_HINT =
+  "check that OLLAMA_HOST points at the Ollama server you mean, read the server's log (`journalctl -u ollama`, or the " +
+  "`ollama serve` output) for a stuck or crashed model runner, and check OLLAMA_NUM_PARALLEL: when other clients hold " +
+  "every parallel slot, requests wait in Ollama's queue";
 
 /**
  * The `ollama:<tag>` backend: one `/api/chat` call per model request, with num_ctx always set,
@@ -52,7 +58,9 @@ export function createOllamaBackend(params: CreateOllamaBackendParams): ModelBac
     throw new TypeError(`numCtx must be a positive integer, got ${params.numCtx}`);
   }
   const host = normalizeOllamaHost(params.host);
-  const baseFetch = params.fetch ?? globalThis.fetch;
+  const baseFetch = params.fetch ?? createModelFetch();
+  const limits = params.limits ?? DEFAULT_MODEL_REQUEST_LIMITS;
+  const server = `Ollama at ${host}`;
   const now = params.now ?? (() => performance.now());
   const stream = params.stream ?? true;
   const model = params.model;
@@ -78,29 +86,52 @@ export function createOllamaBackend(params: CreateOllamaBackendParams): ModelBac
 
   const installedModels = async (signal: AbortSignal | undefined): Promise<string[] | null> => {
     try {
-      const list = await clientFor(signal).list();
+      // Best effort, so it gets the idle limit and no more.
+      const timeout = AbortSignal.timeout(limits.idleMs);
+      const list = await clientFor(signal ? AbortSignal.any([signal, timeout]) : timeout).list();
       return list.models.map((entry) => entry.name);
     } catch {
       return null;
     }
   };
 
-  const loadFacts = async (signal: AbortSignal | undefined): Promise<OllamaModelFacts> => {
-    const client = clientFor(signal);
-    let version: string | null;
-    try {
-      version = (await client.version()).version ?? null;
-    } catch (error) {
-      throw await failure(error, context("version", signal));
-    }
-    let show: unknown;
-    try {
-      show = await client.show({ model });
-    } catch (error) {
-      throw await failure(error, context("show", signal));
-    }
-    return buildOllamaModelInfo({ model, version, show, numCtx: params.numCtx });
-  };
+  const loadFacts = (signal: AbortSignal | undefined): Promise<OllamaModelFacts> =>
+    withModelRequestGuard(
+      {
+        server,
+        stallHint: OLLAMA_STALL_HINT,
+        limits: { ...limits, requestMs: limits.idleMs },
+        deadlineLabel: `model information must come within the idle limit (${MODEL_IDLE_TIMEOUT_ENV})`,
+        fetch: baseFetch,
+        signal,
+        maxBytes: INFO_MAX_BYTES,
+      },
+      async (guard) => {
+        const client = new Ollama({ host, fetch: createRequestFetch(guard.fetch, undefined) });
+        let version: string | null;
+        try {
+          version = (await client.version()).version ?? null;
+        } catch (error) {
+          throw guard.failure() ?? (await failure(error, context("version", signal)));
+        }
+        let show: unknown;
+        try {
+          show = await client.show({ model });
+        } catch (error) {
+          throw guard.failure() ?? (await failure(error, context("show", signal)));
+        }
+        const facts = buildOllamaModelInfo({ model, version, show, numCtx: params.numCtx });
+        if (facts.unusable) {
+          throw new ModelError(
+            "model_unusable",
+            facts.unusable,
+            `re-create it with a Modelfile TEMPLATE that renders every message (for ChatML models: TEMPLATE """{{- range .Messages }}<|im_start|>{{ .Role }}\n{{ .Content }}<|im_end|>\n{{ end }}<|im_start|>assistant\n"""), or pull the model's official tag`,
+          );
+        }
+        return facts;
+      },
+      (error) => toModelError(error, context("show", signal)),
+    );
 
   // Memoized per backend. A failed load is forgotten so the next call retries (the server may
   // have come up). A load aborted by *another* caller's signal is retried by the callers still
@@ -129,14 +160,16 @@ export function createOllamaBackend(params: CreateOllamaBackendParams): ModelBac
     const { signal } = request;
     const modelFacts = await facts(signal);
     const body = chatBody(request, modelFacts);
-    const client = clientFor(signal);
     const started = now();
-    try {
-      const reply = stream ? await streamedChat(client, body) : await singleChat(client, body);
-      return { ...reply, latencyMs: Math.max(0, now() - started) };
-    } catch (error) {
-      throw await failure(error, context("chat", signal, modelFacts));
-    }
+    return withModelRequestGuard(
+      { server, stallHint: OLLAMA_STALL_HINT, limits, fetch: baseFetch, signal, timeLeftMs: request.timeLeftMs, maxTokens: request.maxTokens },
+      async (guard) => {
+        const client = new Ollama({ host, fetch: createRequestFetch(guard.fetch, undefined) });
+        const reply = await runOllamaChat({ client, body, stream, guard });
+        return { ...reply, latencyMs: Math.max(0, now() - started) };
+      },
+      (error) => failure(error, context("chat", signal, modelFacts)),
+    );
   };
 
   const chatBody = (request: ModelRequest, modelFacts: OllamaModelFacts): OllamaChatBody => {
@@ -166,11 +199,14 @@ export function createOllamaBackend(params: CreateOllamaBackendParams): ModelBac
     complete,
     inspectLoaded: async ({ warmUp, signal }) => {
       const numCtx = (await facts(signal)).info.numCtx;
-      try {
-        return await inspectOllamaLoaded({ host, model, numCtx, warmUp, fetch: baseFetch, signal });
-      } catch (error) {
-        throw await failure(error, context("ps", signal));
-      }
+      // Loading the model (the warm-up) is a model request like any other: it gets the request
+      // limit; only looking at /api/ps must answer within the idle limit, like the model facts.
+      const looking = { limits: { ...limits, requestMs: limits.idleMs }, deadlineLabel: `the loaded state must come within the idle limit (${MODEL_IDLE_TIMEOUT_ENV})` };
+      return withModelRequestGuard(
+        { server, stallHint: OLLAMA_STALL_HINT, fetch: baseFetch, signal, maxBytes: INFO_MAX_BYTES, ...(warmUp ? { limits } : looking) },
+        (guard) => inspectOllamaLoaded({ host, model, numCtx, warmUp, fetch: guard.fetch, signal: guard.signal }),
+        (error) => failure(error, context("ps", signal)),
+      );
     },
   };
 }
@@ -196,56 +232,6 @@ function toOllamaMessage(message: ChatMessage): Message {
   const converted: Message = { role: message.role, content: message.content };
   if (message.role === "tool" && message.toolName !== undefined) converted.tool_name = message.toolName;
   return converted;
-}
-
-type ReplyWithoutLatency = Omit<ModelReply, "latencyMs">;
-
-async function streamedChat(client: Ollama, body: OllamaChatBody): Promise<ReplyWithoutLatency> {
-  const streamed: OllamaChatBody & { stream: true } = { ...body, stream: true };
-  const chunks = await client.chat(streamed);
-  let content = "";
-  let thinking = "";
-  const toolCalls: NativeToolCall[] = [];
-  let final: ChatResponse | undefined;
-  // Since Ollama 0.8 each tool call arrives whole in one chunk, so calls are appended, not merged.
-  for await (const chunk of chunks) {
-    content += chunk.message?.content ?? "";
-    thinking += chunk.message?.thinking ?? "";
-    toolCalls.push(...(chunk.message?.tool_calls ?? []).map(toNativeToolCall));
-    if (chunk.done) final = chunk;
-  }
-  return toReply({ content, thinking, toolCalls, final });
-}
-
-async function singleChat(client: Ollama, body: OllamaChatBody): Promise<ReplyWithoutLatency> {
-  const single: OllamaChatBody & { stream: false } = { ...body, stream: false };
-  const response = await client.chat(single);
-  return toReply({
-    content: response.message?.content ?? "",
-    thinking: response.message?.thinking ?? "",
-    toolCalls: (response.message?.tool_calls ?? []).map(toNativeToolCall),
-    final: response,
-  });
-}
-
-function toNativeToolCall(call: { function: { name: string; arguments: unknown } }): NativeToolCall {
-  return { function: { name: call.function.name, arguments: call.function.arguments } };
-}
-
-function toReply(parts: {
-  content: string;
-  thinking: string;
-  toolCalls: NativeToolCall[];
-  final: ChatResponse | undefined;
-}): ReplyWithoutLatency {
-  const reply: ReplyWithoutLatency = { content: parts.content };
-  if (parts.toolCalls.length > 0) reply.toolCalls = parts.toolCalls;
-  if (parts.thinking !== "") reply.thinking = parts.thinking;
-  const final = parts.final;
-  if (final?.done_reason) reply.doneReason = final.done_reason;
-  if (typeof final?.prompt_eval_count === "number") reply.promptTokens = final.prompt_eval_count;
-  if (typeof final?.eval_count === "number") reply.completionTokens = final.eval_count;
-  return reply;
 }
 
 function abortedError(signal: AbortSignal): ModelError {

@@ -50,6 +50,7 @@ export function createReplayBackend(params: { file: string; spec?: string }): Mo
       if (line.done_reason !== undefined) reply.doneReason = line.done_reason;
       if (line.prompt_eval_count !== undefined) reply.promptTokens = line.prompt_eval_count;
       if (line.eval_count !== undefined) reply.completionTokens = line.eval_count;
+      if (line.cache_n !== undefined) reply.cachedPromptTokens = line.cache_n;
       return reply;
     },
   };

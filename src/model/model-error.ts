@@ -14,6 +14,20 @@ export type ModelErrorCode =
   | "timeout"
   /** The request was cancelled through its AbortSignal. */
   | "aborted"
+  /**
+   * The request did not finish within its deadline: the per-request limit or the time left in
+   * the run, whichever is smaller. Not retried: the same request would stall the same way.
+   */
+  | "deadline"
+  /** A started reply stopped making progress (no bytes, or only empty chunks) for the idle limit. Not retried. */
+  | "stalled"
+  /** The reply passed its cap (characters, tokens or bytes); the request was stopped. Not retried. */
+  | "reply_too_long"
+  /**
+   * The server has the model but cannot run it as a chat agent, e.g. an Ollama chat template
+   * that renders only the last message. Not retried: the set-up must change.
+   */
+  | "model_unusable"
   /** A replay transcript has no more replies. */
   | "replay_exhausted"
   /** The server answered with something we cannot use (bad status, malformed body). */

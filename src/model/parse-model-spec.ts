@@ -1,12 +1,15 @@
 export type ModelSpec =
   | { backend: "ollama"; tag: string }
   | { backend: "llamacpp"; url: string }
+  | { backend: "openai"; model: string }
   | { backend: "replay"; file: string }
   | { backend: "sim"; profile: string };
 
 export type ParsedModelSpec = { ok: true; spec: ModelSpec } | { ok: false; message: string };
 
-const FORMS = "ollama:<tag> (e.g. ollama:qwen2.5-coder:7b), llamacpp:<url> (e.g. llamacpp:http://127.0.0.1:8080), replay:<file.jsonl> or sim:<profile>";
+const FORMS =
+  "ollama:<tag> (e.g. ollama:qwen2.5-coder:7b), llamacpp:<url> (e.g. llamacpp:http://127.0.0.1:8080), " +
+  "openai:<model> (an OpenAI-compatible server at OPENAI_BASE_URL, e.g. openai:qwen2.5-coder-7b-instruct), replay:<file.jsonl> or sim:<profile>";
 
 /** Parses `--model` / `LOCAL_AGENT_MODEL` (DESIGN §3). */
 export function parseModelSpec(text: string): ParsedModelSpec {
@@ -26,6 +29,9 @@ export function parseModelSpec(text: string): ParsedModelSpec {
         return { ok: false, message: `"${rest}" is not an http(s) URL for llama-server, e.g. llamacpp:http://127.0.0.1:8080` };
       }
       return { ok: true, spec: { backend: "llamacpp", url: rest.replace(/\/+$/, "") } };
+    case "openai":
+      if (/\s/.test(rest)) return { ok: false, message: `"${rest}" is not a model name; give the name the server lists at $OPENAI_BASE_URL/models, e.g. openai:qwen2.5-coder-7b-instruct` };
+      return { ok: true, spec: { backend: "openai", model: rest } };
     case "replay":
       return { ok: true, spec: { backend: "replay", file: rest } };
     case "sim":

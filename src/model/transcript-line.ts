@@ -21,6 +21,11 @@ export const TranscriptLine = z.object({
   eval_count: z.number().int().nonnegative().optional(),
   /** What the call was for (`agent` or `summary`); informational. */
   purpose: z.string().optional(),
+  /** Prompt tokens the server served from its KV cache, when it said. */
+  cache_n: z.number().int().nonnegative().optional(),
+  /** Server time on the prompt and on generation (ms), when it said. */
+  prompt_eval_ms: z.number().nonnegative().optional(),
+  eval_ms: z.number().nonnegative().optional(),
 });
 export type TranscriptLine = z.infer<typeof TranscriptLine>;
 
@@ -31,5 +36,8 @@ export function replyToTranscriptLine(reply: ModelReply, purpose: string): Trans
   if (reply.promptTokens !== undefined) line.prompt_eval_count = reply.promptTokens;
   if (reply.completionTokens !== undefined) line.eval_count = reply.completionTokens;
   line.purpose = purpose;
+  if (reply.cachedPromptTokens !== undefined) line.cache_n = reply.cachedPromptTokens;
+  if (reply.promptEvalMs !== undefined) line.prompt_eval_ms = reply.promptEvalMs;
+  if (reply.evalMs !== undefined) line.eval_ms = reply.evalMs;
   return line;
 }

@@ -1,8 +1,8 @@
 import type { InspectLoaded } from "./loaded-model-state.js";
 
 /**
- * The one small interface every model backend implements (`ollama`, `llamacpp`, `replay`,
- * `sim`). The agent loop sees only this; it never knows which server is behind it.
+ * The one small interface every model backend implements (`ollama`, `llamacpp`, `openai`,
+ * `replay`, `sim`). The agent loop sees only this; it never knows which server is behind it.
  */
 
 export type ChatRole = "system" | "user" | "assistant" | "tool";
@@ -38,6 +38,11 @@ export interface ModelRequest {
   maxTokens?: number;
   /** Cancels this request only. */
   signal?: AbortSignal;
+  /**
+   * Time left in the run, in ms: live backends stop the request when it passes (or at their
+   * per-request limit, if that comes first), so the run's wall clock holds during a model call.
+   */
+  timeLeftMs?: number;
 }
 
 export interface ModelReply {
@@ -58,6 +63,16 @@ export interface ModelReply {
   completionTokens?: number;
   /** The server says it dropped part of the prompt (llama-server `truncated`). */
   inputTruncated?: boolean;
+  /**
+   * Prompt tokens the server took from its KV cache instead of evaluating (llama-server
+   * `timings.cache_n`). Absent when the server does not say: Ollama counts cached tokens in
+   * `prompt_eval_count` and reports only the time (`promptEvalMs`).
+   */
+  cachedPromptTokens?: number;
+  /** Server time spent evaluating the prompt (Ollama `prompt_eval_duration`, llama-server `timings.prompt_ms`). */
+  promptEvalMs?: number;
+  /** Server time spent generating (Ollama `eval_duration`, llama-server `timings.predicted_ms`). */
+  evalMs?: number;
   /** Wall-clock time of the request. */
   latencyMs: number;
 }
@@ -65,7 +80,7 @@ export interface ModelReply {
 export interface ModelInfo {
   /** The spec the user gave, e.g. `ollama:qwen2.5-coder:7b`. */
   spec: string;
-  /** `ollama`, `llamacpp`, `replay` or `sim`. */
+  /** `ollama`, `llamacpp`, `openai`, `replay` or `sim`. */
   backend: string;
   /** Model name as the server knows it. */
   name: string;
@@ -79,6 +94,11 @@ export interface ModelInfo {
   backendVersion: string | null;
   /** Things the user should know (an old server that cannot refuse truncation, a q3 quant, …). */
   warnings: string[];
+  /**
+   * Whether this backend can hold replies to the tool-call schema, when it had to find out
+   * (`openai:` probes the server once): shown by `doctor`. Absent for backends that always can.
+   */
+  structuredOutput?: { supported: boolean; detail: string };
 }
 
 export interface ModelBackend {

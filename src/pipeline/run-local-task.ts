@@ -2,11 +2,12 @@ import { DEFAULT_LIMITS, runAgent, type AgentLimits, type AgentResult } from "..
 import { turnRecords } from "../agent/history.js";
 import type { RunTests, TestRun } from "../agent/tools/tool-context.js";
 import type { ModelBackend, ModelInfo } from "../model/types.js";
+import { withRunDeadline } from "../model/with-run-deadline.js";
 import { buildReport } from "../report/build-report.js";
 import type { Outcome, Report, ScaffoldLayer, TestSummary, TurnRecord } from "../report/report-schema.js";
 import { summarizeTestRun } from "../report/summarize-test-run.js";
 import { listLayers } from "../scaffold/parse-scaffold-spec.js";
-import { createAllowedMatcher } from "../task/allowed-files.js";
+import { createAllowedMatcher, isUnderWorkflows, WORKFLOWS_REASON } from "../task/allowed-files.js";
 import type { Task } from "../task/build-task.js";
 import type { CommandRunner } from "../workspace/command-runner.js";
 import { createWorkspace } from "../workspace/create-workspace.js";
@@ -58,6 +59,8 @@ export async function runLocalTask(params: RunLocalTaskParams): Promise<RunLocal
     env: params.env,
     canWrite: (path) => {
       if (task.kind === "question") return { ok: false, reason: "this is a question task: nothing may be written" };
+      // Whatever the globs or the scaffold layers say: the push of such a change would fail.
+      if (isUnderWorkflows(path)) return { ok: false, reason: WORKFLOWS_REASON };
       if (!scopeOn || allowed(path)) return { ok: true };
       return { ok: false, reason: `"${path}" is not one of the allowed files (${task.allowed.join(", ")}); change only those` };
     },
@@ -127,9 +130,11 @@ export async function runLocalTask(params: RunLocalTaskParams): Promise<RunLocal
   }
 
   const before = runTests ? (await runTests()).summary : null;
+  // The loop checks its wall clock between turns; the deadline holds it during a model call too.
+  const model = withRunDeadline(params.model, { endsAt: clock.now() + limits.wallClockMs, now: () => clock.now() });
   const agent = await runAgent({
     task,
-    model: params.model,
+    model,
     modelInfo: info,
     workspace,
     runTests,

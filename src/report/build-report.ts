@@ -50,6 +50,7 @@ export function buildReport(params: BuildReportParams): Report {
       kind: params.task.kind,
       title: params.task.title,
       allowed_files: [...params.task.allowed],
+      all_files_allowed: params.task.allFilesAllowed ?? false,
       test_command: params.testCommand,
     },
     model: {

@@ -54,6 +54,12 @@ export const Attempt = z.object({
   completion_tokens: z.number().int().nonnegative(),
   /** Wall-clock time of the call. */
   latency_ms: z.number().nonnegative(),
+  /** Prompt tokens the server served from its KV cache, when it says (llama-server, OpenAI-style usage); absent otherwise. */
+  cached_prompt_tokens: z.number().int().nonnegative().optional(),
+  /** Server time on the prompt (its uncached part), when the server says. */
+  prompt_eval_ms: z.number().nonnegative().optional(),
+  /** Server time generating, when the server says. */
+  eval_ms: z.number().nonnegative().optional(),
 });
 export type Attempt = z.infer<typeof Attempt>;
 
@@ -114,11 +120,13 @@ export const ReportSchema = z.object({
     title: z.string(),
     /** Allowed-file globs the writes were confined to. */
     allowed_files: z.array(z.string()),
+    /** The one allowed entry allows every file (`*`, `**`, given alone on purpose); the pull request says so. */
+    all_files_allowed: z.boolean().default(false),
     /** The test command, or null when there is none. */
     test_command: z.string().nullable(),
   }),
   model: z.object({
-    /** The model spec as given (`ollama:<tag>`, `llamacpp:<url>`, `replay:<file>`, `sim:<profile>`). */
+    /** The model spec as given (`ollama:<tag>`, `llamacpp:<url>`, `openai:<model>`, `replay:<file>`, `sim:<profile>`). */
     spec: z.string(),
     /** Backend name. */
     backend: z.string(),

@@ -8,7 +8,7 @@ import type { TestSummary } from "./report-schema.js";
 export function summarizeTestRun(result: CommandResult): TestSummary {
   const counts = parseTestCounts(result.output);
   return {
-    passed: result.exitCode === 0 && !result.timedOut && !result.cancelled,
+    passed: result.exitCode === 0 && !result.timedOut && !result.cancelled && result.limitExceeded === undefined,
     exit_code: result.exitCode,
     timed_out: result.timedOut,
     failed_count: counts.failed,

@@ -39,6 +39,8 @@ interface Common {
   truncation: boolean;
   /** For the user: why the last reply was unusable at the model level (empty, cut off), if it was. */
   problem: string | null;
+  /** The reply families the repair layer recognized over the attempts (for the turn's note). */
+  families: string[];
 }
 
 export type QueryResult =
@@ -68,6 +70,7 @@ export async function queryToolCall(params: QueryParams): Promise<QueryResult> {
   let rawValid = false;
   let truncation = false;
   let problem: string | null = null;
+  const families: string[] = [];
 
   for (let attempt = 0; ; attempt++) {
     const messages = [...params.prompt, ...temporary];
@@ -78,7 +81,7 @@ export async function queryToolCall(params: QueryParams): Promise<QueryResult> {
     } catch (error) {
       if (error instanceof ModelError && error.code === "context_overflow") {
         attempts.push(emptyAttempt(estimate, error.message));
-        return { kind: "overflow", reason: error.message, attempts, interventions, rawValid, firstError, raw: "", truncation: true, problem: error.describe() };
+        return { kind: "overflow", reason: error.message, attempts, interventions, rawValid, firstError, raw: "", truncation: true, problem: error.describe(), families };
       }
       throw error;
     }
@@ -93,6 +96,7 @@ export async function queryToolCall(params: QueryParams): Promise<QueryResult> {
       prompt_tokens: reply.promptTokens ?? estimate,
       completion_tokens: reply.completionTokens ?? Math.ceil(reply.content.length / 3.5),
       latency_ms: reply.latencyMs,
+      ...serverTimings(reply),
     });
     if (attempt === 0) {
       rawValid = parsed.rawValid;
@@ -101,16 +105,17 @@ export async function queryToolCall(params: QueryParams): Promise<QueryResult> {
     if (silentlyTruncated) {
       truncation = true;
       if (layers.has("context")) {
-        return { kind: "overflow", reason: "the server dropped part of the prompt", attempts, interventions, rawValid, firstError, raw: reply.content, truncation, problem };
+        return { kind: "overflow", reason: "the server dropped part of the prompt", attempts, interventions, rawValid, firstError, raw: reply.content, truncation, problem, families };
       }
     }
     for (const intervention of parsed.interventions) if (!interventions.includes(intervention)) interventions.push(intervention);
+    for (const family of parsed.families) if (!families.includes(family)) families.push(family);
     if (parsed.ok) {
-      return { kind: "call", call: parsed.call, notes: parsed.notes, attempts, interventions, rawValid, firstError, raw: reply.content, truncation, problem };
+      return { kind: "call", call: parsed.call, notes: parsed.notes, attempts, interventions, rawValid, firstError, raw: reply.content, truncation, problem, families };
     }
     const exhausted = attempt + 1 >= params.maxAttempts;
     if (!retry || exhausted) {
-      return { kind: "invalid", error: parsed.error, exhausted: retry && exhausted, attempts, interventions, rawValid, firstError, raw: reply.content, truncation, problem };
+      return { kind: "invalid", error: parsed.error, exhausted: retry && exhausted, attempts, interventions, rawValid, firstError, raw: reply.content, truncation, problem, families };
     }
     interventions.push("retry");
     if (previousRaw !== null && previousRaw === reply.content) {
@@ -151,4 +156,13 @@ async function callWithTransientRetry(
 
 function emptyAttempt(promptTokens: number, error: string): Attempt {
   return { raw_valid: false, error, done_reason: null, prompt_tokens: promptTokens, completion_tokens: 0, latency_ms: 0 };
+}
+
+/** The server's own cache and timing figures, where it gives them (the benchmark's tokens/s and cache reuse). */
+export function serverTimings(reply: ModelReply): Pick<Attempt, "cached_prompt_tokens" | "prompt_eval_ms" | "eval_ms"> {
+  const timings: Pick<Attempt, "cached_prompt_tokens" | "prompt_eval_ms" | "eval_ms"> = {};
+  if (reply.cachedPromptTokens !== undefined) timings.cached_prompt_tokens = reply.cachedPromptTokens;
+  if (reply.promptEvalMs !== undefined) timings.prompt_eval_ms = reply.promptEvalMs;
+  if (reply.evalMs !== undefined) timings.eval_ms = reply.evalMs;
+  return timings;
 }

@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { TOOL_CALL_SCHEMAS, type ToolName } from "../agent/tool-schemas.js";
+import { CONSTRAINED_CALL_SCHEMAS, type ToolName } from "../agent/tool-schemas.js";
 
 /**
  * A llama.cpp GBNF grammar (syntax: llama.cpp `grammars/README.md`) for exactly one tool call
- * `{"thought"?: string, "tool": "<name>", "args": {...}}` of the given tools, generated from the
- * same zod schemas that validate the reply, so that grammar and validator cannot drift apart.
+ * `{"thought": string, "tool": "<name>", "args": {...}}` of the given tools, generated from the
+ * constrained variants of the zod schemas that validate the reply (the same with the thought
+ * required: see CONSTRAINED_CALL_SCHEMAS), so that grammar and validator cannot drift apart.
  *
  * What the grammar adds on top of the schemas, as generation constraints (zod still accepts
  * these variations, the grammar never produces them):
@@ -38,7 +39,7 @@ export function toolCallGbnf(tools: readonly ToolName[]): string {
   const callRules: string[] = [];
 
   for (const tool of unique) {
-    const schema = objectSchema(z.toJSONSchema(TOOL_CALL_SCHEMAS[tool]), tool);
+    const schema = objectSchema(z.toJSONSchema(CONSTRAINED_CALL_SCHEMAS[tool]), tool);
     const keys = Object.keys(schema.properties);
     if (keys.join(",") !== "thought,tool,args" && keys.join(",") !== "tool,args") {
       throw new Error(`toolCallGbnf: ${tool} must have the keys thought?, tool, args in that order; found ${keys.join(", ")}`);

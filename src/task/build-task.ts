@@ -1,4 +1,4 @@
-import { validateAllowedPattern } from "./allowed-files.js";
+import { allowsEveryTopLevelFile, validateAllowedPattern } from "./allowed-files.js";
 import { classifyTask, type TaskKind } from "./classify-task.js";
 import { parseIssueText, type RefusedPattern } from "./parse-issue-text.js";
 import { sanitizeIssueText } from "./sanitize-issue-text.js";
@@ -10,6 +10,12 @@ export interface Task {
   body: string;
   /** Globs writes are confined to (empty for questions). */
   allowed: string[];
+  /**
+   * The only allowed entry is a glob that allows every file (`*`, `**`): accepted because it was
+   * given alone, and said plainly in the report and the pull request ("all files allowed").
+   * Set by `buildTask`; absent means false.
+   */
+  allFilesAllowed?: boolean;
   /** Why the task was classified as it was, for the report and logs. */
   kindReason: string;
   /** Extra instructions, e.g. the text after `/fix` on a pull request. */
@@ -26,7 +32,8 @@ export const ALLOWED_FILES_SYNTAX = [
   "    - test/**/*.test.ts",
   "",
   "or on one line: `Allowed files: src/utils/format.ts, test/format.test.ts`.",
-  "Paths are relative to the repository root; `..`, absolute paths and `.git/` are refused.",
+  "Paths are relative to the repository root; `..`, absolute paths, `.git/` and `.github/workflows/` are refused.",
+  "`*` or `**` allows every file, and only when it is the one entry.",
 ].join("\n");
 
 /**
@@ -75,6 +82,11 @@ export function buildTask(params: {
       if (check.ok && !allowed.includes(check.pattern)) allowed.push(check.pattern);
     }
   }
+  const broad = broadEntryRefusals(allowed);
+  if (broad.length > 0) {
+    const lines = broad.map((r) => `- \`${r.entry}\`: ${r.reason}`);
+    return { ok: false, message: ["Some allowed-file entries were refused, so nothing will run:", ...lines, "", ALLOWED_FILES_SYNTAX].join("\n") };
+  }
   if (classified.kind === "change" && allowed.length === 0) {
     return {
       ok: false,
@@ -92,8 +104,23 @@ export function buildTask(params: {
       title: parts.title,
       body: parts.body,
       allowed: classified.kind === "question" ? [] : allowed,
+      allFilesAllowed: classified.kind === "change" && allowed.length === 1 && allowsEveryTopLevelFile(allowed[0] ?? ""),
       kindReason: classified.reason,
       instructions: params.instructions && sanitizeIssueText(params.instructions).trim() ? sanitizeIssueText(params.instructions).trim() : null,
     },
   };
+}
+
+/**
+ * `*` next to other entries is most likely a slip (a mangled `*.ts`, a stray bullet) and would
+ * silently allow package.json and every build script: such an entry is accepted only alone.
+ */
+function broadEntryRefusals(allowed: readonly string[]): RefusedPattern[] {
+  if (allowed.length < 2) return [];
+  return allowed.filter(allowsEveryTopLevelFile).map((entry) => ({
+    entry,
+    reason:
+      "it allows every file in the repository's top folder (package.json, build scripts, …), which next to other entries looks " +
+      "like a slip; name the files, or give it as the only entry to allow all files",
+  }));
 }

@@ -18,7 +18,12 @@ export interface IssueParts {
 const HEADING = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/;
 const ALLOWED_HEADING = /^\**\s*allowed[\s_-]+files\s*:?\s*\**$/i;
 const BOLD_LABEL = /^\s*\*\*\s*allowed[\s_-]+files\s*:?\s*\*\*\s*:?\s*$/i;
-const INLINE = /^\s*(?:[-*+]\s+)?\**\s*allowed[\s_-]+files\s*\**\s*:\s*\**\s*(.+)$/i;
+/**
+ * `Allowed files: a.ts`, optionally bulleted, with the label in matched emphasis (`**Allowed
+ * files:**`, `**Allowed files**:`, `*Allowed files:*`, `__…__`). Only the label's own markers are
+ * consumed: the value starts right after them, so `Allowed files: *.ts` keeps its `*`.
+ */
+const INLINE = /^\s*(?:[-*+]\s+)?(?:(\*\*|__|\*|_)\s*allowed[\s_-]+files\s*(?::\s*\1|\1\s*:)|allowed[\s_-]+files\s*:)[ \t]*(.+)$/i;
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
 const EMPTY_FORM_VALUE = /^_?no response_?$/i;
 
@@ -67,7 +72,7 @@ function findAllowedEntries(body: string): string[] {
       continue;
     }
     const inline = INLINE.exec(line);
-    if (inline?.[1]) entries.push(...splitList(inline[1], "all-tokens"));
+    if (inline?.[2]) entries.push(...splitList(inline[2], "all-tokens"));
   }
   return entries;
 }
@@ -105,7 +110,8 @@ function readSection(lines: string[], start: number, entries: string[]): number 
 /**
  * `all-tokens`: every comma- or space-separated token is an entry (inline lines, fenced blocks).
  * `first-token`: per comma-separated piece only the first token counts, so a bullet like
- * "- src/a.ts (the parser)" yields just the path.
+ * "- src/a.ts (the parser)" yields just the path. Backticked entries are taken whole. Globs stay
+ * exactly as written (`*.ts`, `**`, `src/{a,b}.ts`): commas inside braces do not split.
  */
 function splitList(text: string, mode: "all-tokens" | "first-token"): string[] {
   const backticked = [...text.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? "");
@@ -113,9 +119,37 @@ function splitList(text: string, mode: "all-tokens" | "first-token"): string[] {
     backticked.length > 0
       ? backticked
       : mode === "all-tokens"
-        ? text.split(/[,\s]+/)
-        : text.split(",").map((piece) => piece.trim().split(/\s+/)[0] ?? "");
+        ? splitOutsideBraces(text, /[,\s]/)
+        : splitOutsideBraces(text, /,/).map((piece) => piece.trim().split(/\s+/)[0] ?? "");
   return source
-    .map((entry) => entry.trim().replace(/^\*\*|\*\*$/g, ""))
+    .map((entry) => unwrapEmphasis(entry.trim()))
     .filter((entry) => entry !== "" && !EMPTY_FORM_VALUE.test(entry) && entry !== "-");
+}
+
+function splitOutsideBraces(text: string, separator: RegExp): string[] {
+  const pieces: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const char of text) {
+    if (char === "{") depth++;
+    if (char === "}" && depth > 0) depth--;
+    if (depth === 0 && separator.test(char)) {
+      pieces.push(current);
+      current = "";
+    } else {
+      current += char;
+    }
+  }
+  pieces.push(current);
+  return pieces;
+}
+
+/**
+ * `**src/a.ts**` in a bullet is a bold path, not a glob: the pair is dropped, but only around a
+ * plain path (no glob characters, no leading or trailing `/`), so `**`, `**\/x/**` and
+ * `**\/*.ts` stay as written.
+ */
+function unwrapEmphasis(entry: string): string {
+  const match = /^(\*\*|__)([^*_/][^*?[\]{}]*[^*_/])\1$/.exec(entry);
+  return match?.[2] ?? entry;
 }

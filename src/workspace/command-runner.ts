@@ -36,6 +36,11 @@ export interface CommandResult {
   /** Some output was dropped by the cap. */
   truncated: boolean;
   durationMs: number;
+  /**
+   * A sandbox limit the command ran into (memory, processes, file size, checkout size), in
+   * words; the command then counts as failed whatever its exit status.
+   */
+  limitExceeded?: string;
 }
 
 /** How commands are isolated, for the report. */

@@ -5,6 +5,8 @@ import path from "node:path";
 import type { CommandRunner, RunCommandParams } from "./command-runner.js";
 import { spawnCapped } from "./plain-runner.js";
 import { buildBwrapArgs, SANDBOX_HOME, type SandboxLayout } from "./sandbox/build-bwrap-args.js";
+import { checkDiskLimits } from "./sandbox/check-disk-limits.js";
+import { DEFAULT_SANDBOX_DISK_LIMITS } from "./sandbox/sandbox-disk-limits.js";
 import { findGitBinds } from "./sandbox/find-git-binds.js";
 import { findHiddenEtcEntries } from "./sandbox/find-hidden-etc-entries.js";
 import { findOnPath } from "./sandbox/find-on-path.js";
@@ -53,6 +55,12 @@ export function createBwrapRunner(
     nodeExecPath?: string;
     /** CPUs the sandboxed test runners will see; sizes the per-process data limit. Default: this host's. */
     cpuCount?: number;
+    /** The largest file a command may write (RLIMIT_FSIZE), MB; default 1024. */
+    maxFileMb?: number;
+    /** Disk the checkout may take after a command (.git excluded), MB; default 8192. */
+    maxCheckoutMb?: number;
+    /** Files and folders the checkout may hold after a command; default 1,000,000. */
+    maxCheckoutEntries?: number;
   } = {},
 ): CommandRunner {
   const hostEnv = params.env ?? process.env;
@@ -60,6 +68,7 @@ export function createBwrapRunner(
   const memoryMb = params.memoryMb ?? DEFAULT_MEMORY_MB;
   const maxProcesses = params.maxProcesses ?? DEFAULT_MAX_PROCESSES;
   const tmpfsMb = params.tmpfsMb ?? DEFAULT_TMPFS_MB;
+  const disk = { fileMb: params.maxFileMb ?? DEFAULT_SANDBOX_DISK_LIMITS.fileMb, checkoutMb: params.maxCheckoutMb ?? DEFAULT_SANDBOX_DISK_LIMITS.checkoutMb };
   const processDataMb = memoryMb + V8_RESERVATION_MB * ((params.cpuCount ?? os.availableParallelism()) + 2);
   const extraBinds = (params.extraReadOnlyBinds ?? []).map((dir) => {
     if (!path.isAbsolute(dir)) throw new Error(`sandbox bind "${dir}" must be an absolute path`);
@@ -83,7 +92,7 @@ export function createBwrapRunner(
     return hostFacts;
   };
 
-  async function prepare(run: RunCommandParams): Promise<string[]> {
+  async function prepare(run: RunCommandParams): Promise<{ argv: string[]; checkout: string }> {
     const checkout = await fs.realpath(run.cwd);
     if (checkout === "/" || (hostHome && (hostHome === checkout || hostHome.startsWith(checkout + path.sep)))) {
       throw new Error(`refusing to run a command with "${run.cwd}" writable: it is or contains the host's home folder`);
@@ -108,7 +117,7 @@ export function createBwrapRunner(
       PYTHONDONTWRITEBYTECODE: "1",
       ...run.env,
     };
-    return [
+    const argv = [
       bwrapPath,
       ...buildBwrapArgs({
         layout: {
@@ -125,10 +134,12 @@ export function createBwrapRunner(
           tasks: maxProcesses,
           tmpfsBytes: tmpfsMb * 1024 * 1024,
           shmBytes: Math.min(SHM_MB, tmpfsMb) * 1024 * 1024,
+          fileBytes: disk.fileMb * 1024 * 1024,
         },
         argv: ["/bin/sh", "-c", run.command],
       }),
     ];
+    return { argv, checkout };
   }
 
   return {
@@ -139,13 +150,16 @@ export function createBwrapRunner(
         process_data_mb: processDataMb,
         processes: maxProcesses,
         tmpfs_mb: tmpfsMb,
+        file_size_mb: disk.fileMb,
+        checkout_mb: disk.checkoutMb,
         network: "none (setup phase: host network)",
         git_dir: "read-only",
       },
     }),
-    run: async (run) =>
-      spawnCapped({
-        argv: await prepare(run),
+    run: async (run) => {
+      const { argv, checkout } = await prepare(run);
+      const result = await spawnCapped({
+        argv,
         // bwrap itself needs nothing from the host environment, and --clearenv would drop it anyway.
         env: { PATH: SYSTEM_PATH },
         run,
@@ -161,7 +175,10 @@ export function createBwrapRunner(
             intervalMs: WATCH_INTERVAL_MS,
             onExceeded: stop,
           }),
-      }),
+      });
+      // After every command, setup included: the checkout is on the host's disk.
+      return checkDiskLimits({ result, checkout, limits: disk, maxEntries: params.maxCheckoutEntries });
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import type { CommandRunner } from "./command-runner.js";
 import { createBwrapRunner } from "./create-bwrap-runner.js";
 import { detectSandbox } from "./detect-sandbox.js";
 import { createPlainRunner } from "./plain-runner.js";
+import { sandboxDiskLimitsFromEnv } from "./sandbox/sandbox-disk-limits.js";
 
 /** bubblewrap was asked for (the default) but cannot run here; the app must not start. */
 export class SandboxUnavailableError extends Error {
@@ -38,6 +39,9 @@ export async function createCommandRunner(params: {
     for (const name of OFF_MODE_ENV) if (env[name] !== undefined) clean[name] = env[name];
     return createPlainRunner({ env: clean });
   }
+  // Read before the sandbox check, so a bad value is reported as itself.
+  const disk = sandboxDiskLimitsFromEnv(env);
+  if (!disk.ok) throw new SandboxUnavailableError(disk.message);
   const detection = await detectSandbox({ bwrapPath: params.bwrapPath, env });
   if (!detection.ok) {
     throw new SandboxUnavailableError(
@@ -53,5 +57,7 @@ export async function createCommandRunner(params: {
     maxProcesses: params.maxProcesses,
     tmpfsMb: params.tmpfsMb,
     extraReadOnlyBinds: params.extraReadOnlyBinds,
+    maxFileMb: disk.limits.fileMb,
+    maxCheckoutMb: disk.limits.checkoutMb,
   });
 }

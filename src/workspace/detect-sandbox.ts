@@ -32,7 +32,7 @@ export async function detectSandbox(params: { bwrapPath?: string; env?: NodeJS.P
     layout: { system: await findSystemDirs(), hiddenFiles: [], hiddenDirs: [], readOnlyBinds: [] },
     network: false,
     env: { PATH: "/usr/bin:/bin" },
-    limits: { dataBytes: 256 * MB, tasks: 16, tmpfsBytes: MB, shmBytes: MB },
+    limits: { dataBytes: 256 * MB, tasks: 16, tmpfsBytes: MB, shmBytes: MB, fileBytes: MB },
     argv: ["/bin/true"],
   });
   const probe = await execute(bwrapPath, args);

@@ -99,6 +99,7 @@ export function spawnCapped(params: {
         outputBytes: output.total,
         truncated: output.truncated,
         durationMs: Date.now() - started,
+        ...(stopNote ? { limitExceeded: stopNote } : {}),
       });
     };
     child.on("error", (error) => finish(null, null, error));

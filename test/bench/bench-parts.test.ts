@@ -89,7 +89,7 @@ describe("scoreRun", () => {
 
   it("counts a change task only when finished with passing tests, and a question only when the answer matches", () => {
     expect(scoreRun({ report: report({ outcome: "completed" }), exit: "finished", expectedAnswer: undefined })).toEqual({ completed: true, terminal: null });
-    const question = (answer: string) => report({ task: { kind: "question", title: "q", allowed_files: [], test_command: null }, outcome: "answered", answer }, [{ tool: "read_file" }]);
+    const question = (answer: string) => report({ task: { kind: "question", title: "q", allowed_files: [], all_files_allowed: false, test_command: null }, outcome: "answered", answer }, [{ tool: "read_file" }]);
     expect(scoreRun({ report: question("3 requests: retries: 2 in defaults.js"), exit: "answered", expectedAnswer: ["\\b3\\b", "defaults\\.js"] }).completed).toBe(true);
     expect(scoreRun({ report: question("it retries forever"), exit: "answered", expectedAnswer: ["\\b3\\b"] })).toEqual({ completed: false, terminal: "wrong_answer" });
   });

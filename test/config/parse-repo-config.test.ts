@@ -132,4 +132,25 @@ describe("parseRepoConfig", () => {
       expect(parsed.ok && parsed.config.model).toBe(allowlist.length ? "ollama:qwen2.5-coder:14b" : undefined);
     }
   });
+  it("refuses invalid UTF-8 with the line, column and byte, instead of reading U+FFFD", () => {
+    const bytes = Buffer.concat([Buffer.from("test: npm test\nsetup: echo caf"), Buffer.from([0xe9]), Buffer.from("\nmax_turns: 5\n")]);
+    const result = parseRepoConfig({ bytes, size: bytes.length, allowlist: ALLOWLIST });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(problemsOf(result.message)).toEqual(["- line 2, column 16: the file is not valid UTF-8 (byte 0xE9); save it as UTF-8"]);
+    const good = Buffer.from("setup: echo café ✓ 🙂\n");
+    expect(parseRepoConfig({ bytes: good, size: good.length, allowlist: ALLOWLIST })).toMatchObject({ ok: true, config: { setup: "echo café ✓ 🙂" } });
+    // Overlong encodings and surrogates are not UTF-8 either.
+    for (const bad of [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]]) {
+      const text = parseRepoConfig({ bytes: Buffer.from([0x23, ...bad]), allowlist: ALLOWLIST });
+      expect(text.ok ? "" : problemsOf(text.message)[0]).toMatch(/^- line 1, column 2: the file is not valid UTF-8/);
+    }
+  });
+
+  it("refuses a file too large to be a config, whether GitHub sent its content or only its size", () => {
+    const withoutContent = parseRepoConfig({ bytes: null, size: 1_500_000, allowlist: ALLOWLIST });
+    expect(withoutContent.ok ? "" : problemsOf(withoutContent.message)[0]).toContain("GitHub sent the file without its content (it is 1500000 bytes");
+    const big = Buffer.from(`# ${"x".repeat(70_000)}\n`);
+    const withContent = parseRepoConfig({ bytes: big, size: big.length, allowlist: ALLOWLIST });
+    expect(withContent.ok ? "" : problemsOf(withContent.message)[0]).toContain(`the file is ${big.length} bytes; a config file is expected to be under 64 KiB`);
+  });
 });

@@ -34,6 +34,7 @@ describe("readAppEnv", () => {
         model: "ollama:qwen2.5-coder:7b",
         ollamaHost: "http://127.0.0.1:11434",
         numCtx: null,
+        openaiBaseUrl: "http://127.0.0.1:1234/v1",
         dataDir: "./data",
         label: "local-agent",
         gpuSlots: 1,
@@ -46,9 +47,23 @@ describe("readAppEnv", () => {
         retentionDays: 90,
         oauth: null,
         metricsToken: null,
+        sandboxFileMb: 1024,
+        sandboxCheckoutMb: 8192,
+        modelTimeoutSeconds: 600,
+        modelIdleTimeoutSeconds: 60,
+        jobDeadlineMinutes: 60,
         logLevel: "info",
       },
     });
+  });
+
+  it("the job deadline: 60 minutes, or the run and test limits plus 10 when longer; set, it must exceed the run's limit", () => {
+    expect(readAppEnv({ ...BASE, LOCAL_AGENT_TIMEOUT_MINUTES: "90", LOCAL_AGENT_TEST_TIMEOUT_MINUTES: "15" })).toMatchObject({ ok: true, config: { jobDeadlineMinutes: 115 } });
+    expect(readAppEnv({ ...BASE, LOCAL_AGENT_JOB_DEADLINE_MINUTES: "30" })).toMatchObject({ ok: true, config: { jobDeadlineMinutes: 30 } });
+    expect(errorsOf({ ...BASE, LOCAL_AGENT_JOB_DEADLINE_MINUTES: "20" })).toEqual([
+      'LOCAL_AGENT_JOB_DEADLINE_MINUTES="20": expected more minutes than LOCAL_AGENT_TIMEOUT_MINUTES (20): the job deadline must leave time for the checkout, the tests and the pull request after the agent\'s own limit',
+    ]);
+    expect(errorsOf({ ...BASE, LOCAL_AGENT_JOB_DEADLINE_MINUTES: "1" })[0]).toMatch(/^LOCAL_AGENT_JOB_DEADLINE_MINUTES="1": expected a whole number from 2 to 2880 .*the default is 60 \(or the run and test limits plus 10, when longer\)/);
   });
 
   it("reads every variable when set", () => {
@@ -56,6 +71,8 @@ describe("readAppEnv", () => {
       ...BASE,
       WEBHOOK_PROXY_URL: "https://smee.io/AbCdEf123",
       OLLAMA_HOST: "gpu-box",
+      OPENAI_BASE_URL: "http://gpu-box:8000/v1/",
+      OPENAI_API_KEY: "sk-local-123",
       LOCAL_AGENT_DATA_DIR: "/var/lib/local-agent",
       LOCAL_AGENT_LABEL: "agent: fix",
       LOCAL_AGENT_GPU_SLOTS: "2",
@@ -70,6 +87,10 @@ describe("readAppEnv", () => {
       GITHUB_CLIENT_ID: "Iv23liABCDEF",
       GITHUB_CLIENT_SECRET: "0123456789abcdef0123456789abcdef01234567",
       LOCAL_AGENT_METRICS_TOKEN: "scrape-token-0123456789",
+      LOCAL_AGENT_MODEL_TIMEOUT: "900",
+      LOCAL_AGENT_MODEL_IDLE_TIMEOUT: "120",
+      LOCAL_AGENT_SANDBOX_FILE_MB: "256",
+      LOCAL_AGENT_JOB_DEADLINE_MINUTES: "90",
       LOG_LEVEL: "DEBUG",
     });
     expect(result.ok && result.config).toMatchObject({
@@ -80,6 +101,7 @@ describe("readAppEnv", () => {
       metricsToken: "scrape-token-0123456789",
       webhookProxyUrl: "https://smee.io/AbCdEf123",
       ollamaHost: "http://gpu-box:11434",
+      openaiBaseUrl: "http://gpu-box:8000/v1",
       dataDir: "/var/lib/local-agent",
       label: "agent: fix",
       gpuSlots: 2,
@@ -88,6 +110,10 @@ describe("readAppEnv", () => {
       maxTurns: 60,
       timeoutMinutes: 45,
       testTimeoutMinutes: 5,
+      sandboxFileMb: 256,
+      modelTimeoutSeconds: 900,
+      modelIdleTimeoutSeconds: 120,
+      jobDeadlineMinutes: 90,
       logLevel: "debug",
     });
   });
@@ -155,6 +181,7 @@ describe("readAppEnv", () => {
       WEBHOOK_PROXY_URL: "smee.io/abc",
       LOCAL_AGENT_MODEL: "gpt-4",
       OLLAMA_HOST: "http://bad host:11434",
+      OPENAI_BASE_URL: "localhost:1234/v1",
       LOCAL_AGENT_LABEL: "x".repeat(51),
       LOCAL_AGENT_GPU_SLOTS: "zero",
       LOCAL_AGENT_SANDBOX: "docker",
@@ -162,16 +189,25 @@ describe("readAppEnv", () => {
       LOCAL_AGENT_MAX_TURNS: "0",
       LOCAL_AGENT_TIMEOUT_MINUTES: "1.5",
       LOCAL_AGENT_TEST_TIMEOUT_MINUTES: "-3",
+      LOCAL_AGENT_MODEL_TIMEOUT: "soon",
+      LOCAL_AGENT_SANDBOX_CHECKOUT_MB: "1.5",
+      LOCAL_AGENT_NUM_CTX: "lots",
+      LOCAL_AGENT_RETENTION_DAYS: "a week",
       LOG_LEVEL: "verbose",
     });
     const byVariable = new Map(errors.map((message) => [message.split(/[ =(]/)[0], message]));
-    expect(errors).toHaveLength(14);
+    expect(errors).toHaveLength(19);
+    expect(byVariable.get("LOCAL_AGENT_NUM_CTX")).toMatch(/^LOCAL_AGENT_NUM_CTX="lots": expected a context window in tokens from 512 to 1048576/);
+    expect(byVariable.get("LOCAL_AGENT_RETENTION_DAYS")).toMatch(/^LOCAL_AGENT_RETENTION_DAYS="a week": expected a whole number from 0 to 36500/);
+    expect(byVariable.get("LOCAL_AGENT_SANDBOX_CHECKOUT_MB")).toBe('LOCAL_AGENT_SANDBOX_CHECKOUT_MB="1.5": expected a whole number of megabytes; the default is 8192');
+    expect(byVariable.get("LOCAL_AGENT_MODEL_TIMEOUT")).toBe('LOCAL_AGENT_MODEL_TIMEOUT="soon": expected a positive number of seconds; the default is 600');
     expect(byVariable.get("APP_ID")).toBe(
       'APP_ID="my-app": expected the numeric App ID from the GitHub App\'s settings page, e.g. APP_ID=123456',
     );
     expect(byVariable.get("WEBHOOK_PROXY_URL")).toMatch(/^WEBHOOK_PROXY_URL="smee.io\/abc": expected an http\(s\) URL/);
     expect(byVariable.get("LOCAL_AGENT_MODEL")).toMatch(/^LOCAL_AGENT_MODEL="gpt-4": model spec "gpt-4" is not one of ollama:<tag>/);
     expect(byVariable.get("OLLAMA_HOST")).toMatch(/^OLLAMA_HOST="http:\/\/bad host:11434": expected where Ollama listens/);
+    expect(byVariable.get("OPENAI_BASE_URL")).toMatch(/^OPENAI_BASE_URL="localhost:1234\/v1": .*not an http\(s\) URL; set it to the server's OpenAI base URL, e\.g\. OPENAI_BASE_URL=http:\/\/127\.0\.0\.1:1234\/v1/);
     expect(byVariable.get("LOCAL_AGENT_LABEL")).toMatch(/at most 50 characters/);
     expect(byVariable.get("LOCAL_AGENT_GPU_SLOTS")).toBe(
       'LOCAL_AGENT_GPU_SLOTS="zero": expected a whole number from 1 to 64 (how many jobs share the GPU at once); the default is 1',

@@ -261,7 +261,6 @@ describe("the dashboard in Chromium", () => {
     cleanups.push(remote.cleanup);
     const sent = newSent();
     githubMocks({ sent, mainSha: remote.git("rev-parse", "main").trim() });
-    nock("https://api.github.com").persist().get(`/repos/${REPO}/pulls`).query(true).reply(200, [{ number: 77, html_url: `https://github.com/${REPO}/pull/77` }]);
     const leaky = FIX_STEPS.map((step, index) =>
       index === 3 ? { content: JSON.stringify({ tool: "finish", args: { summary: `done; also ${JOB_TOKEN} and ghp_${"a".repeat(36)}` } }) } : step,
     );

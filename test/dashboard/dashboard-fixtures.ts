@@ -10,6 +10,7 @@ import {
   nockComments,
   nockCreatePull,
   nockInstallationTokens,
+  nockIssue,
   nockPermission,
   nockReactions,
   nockRepoConfig,
@@ -36,13 +37,14 @@ export const FIX_STEPS: ScriptStep[] = [
   call("finish", { summary: "sum now adds its arguments." }),
 ];
 
-/** GitHub for the app: tokens, permissions (login → permission), config, branch, reactions, check runs, comments, pulls. */
+/** GitHub for the app: tokens, permissions (login → permission), config, branch, the issue as it is now, reactions, check runs, comments, pulls. */
 export function githubMocks(params: { sent: Sent; mainSha: string; permissions?: Record<string, string> }): void {
   nockInstallationTokens({ installationId: INSTALLATION, jobToken: JOB_TOKEN, sent: params.sent });
   nockRevoke({ sent: params.sent });
   for (const [user, permission] of Object.entries(params.permissions ?? { alice: "write" })) nockPermission({ repo: REPO, user, permission });
   nockRepoConfig({ repo: REPO, branch: "main", yaml: null });
   nockBranch({ repo: REPO, branch: "main", sha: params.mainSha });
+  nockIssue({ repo: REPO, number: "any" });
   nockReactions({ repo: REPO, sent: params.sent });
   nockCheckRuns({ repo: REPO, sent: params.sent });
   nockComments({ repo: REPO, sent: params.sent });

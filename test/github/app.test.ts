@@ -1,9 +1,11 @@
+import path from "node:path";
 import nock from "nock";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ModelError } from "../../src/model/model-error.js";
 import { examplePayload, startHarness, type Harness } from "../helpers/app-harness.js";
 import { makeBareRemote } from "../helpers/bare-remote.js";
 import { SUM_REPO } from "../helpers/git-fixture.js";
+import { scanTree } from "../helpers/scan-tree.js";
 import {
   newSent,
   nockBotIdentity,
@@ -12,6 +14,7 @@ import {
   nockComments,
   nockCreatePull,
   nockInstallationTokens,
+  nockIssue,
   nockPermission,
   nockPullRequest,
   nockReactions,
@@ -33,6 +36,8 @@ const FIX_SCRIPT: ScriptStep[] = [READ, EDIT, TEST, FINISH];
 
 let remote: Awaited<ReturnType<typeof makeBareRemote>>;
 let sent: Sent;
+/** What the checkouts held when the job tokens were revoked (after push and publishing, before the checkout is removed). */
+let scans: Awaited<ReturnType<typeof scanTree>>[] = [];
 let harness: Harness | null = null;
 let mainSha = "";
 
@@ -46,6 +51,7 @@ beforeEach(async () => {
   remote = await makeBareRemote(SUM_REPO);
   mainSha = remote.git("rev-parse", "main").trim();
   sent = newSent();
+  scans = [];
 });
 
 afterEach(async () => {
@@ -60,10 +66,11 @@ afterEach(async () => {
 
 function githubMocks(params: { permission?: string; config?: string | null; user?: string } = {}) {
   nockInstallationTokens({ installationId: INSTALLATION, jobToken: JOB_TOKEN, sent });
-  nockRevoke({ sent });
+  nockRevoke({ sent, onRevoke: async () => void scans.push(await scanTree(harness?.deps.workspacesDir ?? "/nonexistent", TOKEN_NEEDLES)) });
   nockPermission({ repo: REPO, user: params.user ?? "alice", permission: params.permission ?? "write" });
   nockRepoConfig({ repo: REPO, branch: "main", yaml: params.config === undefined ? null : params.config });
   nockBranch({ repo: REPO, branch: "main", sha: mainSha });
+  nockIssue({ repo: REPO, number: 12 });
   nockReactions({ repo: REPO, sent });
   nockCheckRuns({ repo: REPO, sent });
   nockComments({ repo: REPO, sent });
@@ -97,7 +104,12 @@ function comment(body: string, patch: Record<string, unknown> = {}) {
   });
 }
 
+const TOKEN_NEEDLES = [JOB_TOKEN, "ghs_probotInstallationToken"];
+
 function expectNoTokenLeaks(h: Harness) {
+  // The checkout (its .git/config and every file) was looked at while it still existed.
+  expect(scans.some((scan) => scan.files.some((file) => file.endsWith(`${path.sep}.git${path.sep}config`)))).toBe(true);
+  expect(scans.flatMap((scan) => scan.hits)).toEqual([]);
   expect(h.logs()).not.toContain(JOB_TOKEN);
   expect(h.logs()).not.toContain("ghs_probotInstallationToken");
   expect(JSON.stringify(h.modelRequests)).not.toContain(JOB_TOKEN);
@@ -184,10 +196,11 @@ describe("/fix on a pull request", () => {
     const headSha = await remote.commitOn("feature/sum", { "NOTES.md": "wip\n" }, "Work in progress");
     nockPullRequest({ repo: REPO, number: 12, headRef: "feature/sum", headSha, headRepo: REPO, baseRef: "main", title: "Make sum work", body: "Allowed files: src/sum.js" });
     harness = await startHarness({ script: FIX_SCRIPT });
+    // The task is the pull request's text in the triggering payload (frozen at comment time).
     await harness.deliver({
       id: "delivery-pr",
       name: "issue_comment",
-      payload: comment("/fix please keep the signature", { issue: { number: 12, title: "Make sum work", body: "", pull_request: { url: "x" }, labels: [] } }),
+      payload: comment("/fix please keep the signature", { issue: { number: 12, title: "Make sum work", body: "Allowed files: src/sum.js", pull_request: { url: "x" }, labels: [] } }),
     });
     await harness.settle();
     expect(remote.git("show", "feature/sum:src/sum.js")).toContain("return a + b;");
@@ -231,14 +244,19 @@ describe("who may trigger", () => {
 });
 
 describe("the queue", () => {
-  it("stores a redelivered webhook once", async () => {
+  it("stores a redelivered webhook once, even after its job finished", async () => {
     githubMocks();
     harness = await startHarness({ script: FIX_SCRIPT });
     await harness.deliver({ id: "same-delivery", name: "issues", payload: labeled() });
     await harness.deliver({ id: "same-delivery", name: "issues", payload: labeled() });
     await harness.settle();
+    // GitHub redelivers later too (a "Redeliver" click): by then no job is active, so only the
+    // delivery id, not the one-job-per-label rule, can tell it is the same event.
+    await harness.deliver({ id: "same-delivery", name: "issues", payload: labeled() });
+    await harness.settle();
     expect(harness.deps.store.list()).toHaveLength(1);
     expect(sent.pulls).toHaveLength(1);
+    expect(harness.logs()).toContain('"reason":"duplicate_delivery"');
   });
 
   it("cancels a running job when the label is removed", async () => {

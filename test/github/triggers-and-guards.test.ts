@@ -1,6 +1,8 @@
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { Octokit } from "@octokit/rest";
+import { describeGitHubFailure } from "../../src/github/api/describe-github-failure.js";
+import { isTransientGitHubFailure } from "../../src/github/api/github-failure.js";
 import { authorizeActor, type PermissionClient } from "../../src/github/authorize-actor.js";
 import { parseTrigger } from "../../src/github/parse-trigger.js";
 import { redactSecrets } from "../../src/github/redact-secrets.js";
@@ -36,6 +38,32 @@ describe("parseTrigger (real payloads from @octokit/webhooks-examples)", () => {
     const prefix = parseTrigger({ event: "issue_comment", label: LABEL, payload: examplePayload("issue_comment", "created", { comment: { body: "/fixit", user: alice }, sender: alice }) });
     expect(prefix.kind).toBe("ignore");
   });
+  it("/fix is a command only as the first non-blank text, at column 0, as a whole word", () => {
+    const parse = (body: string) => parseTrigger({ event: "issue_comment", label: LABEL, payload: examplePayload("issue_comment", "created", { comment: { body, user: alice }, sender: alice }) });
+    expect(parse("\n  \n/fix add a test")).toMatchObject({ kind: "run", instructions: "add a test" });
+    expect(parse("/fix\r\nkeep the API")).toMatchObject({ kind: "run", instructions: "keep the API" });
+    expect(parse("/fix\tnow")).toMatchObject({ kind: "run", instructions: "now" });
+    expect(parse("/cancel")).toMatchObject({ kind: "cancel" });
+    for (const body of [
+      "    /fix",
+      "Some context\n\n    /fix",
+      "\u00a0/fix",
+      "/fix\u00a0now",
+      " /fix",
+      "\t/fix",
+      "/fix-me",
+      "/fixit",
+      "/fix.",
+      "/Fix",
+      "> /fix",
+      "```\n/fix\n```",
+      "Please look.\n/fix",
+      "    /cancel",
+      "/cancel-all",
+    ]) {
+      expect([body, parse(body).kind]).toEqual([body, "ignore"]);
+    }
+  });
   it("edited comments and bots never trigger", () => {
     const edited = examplePayload("issue_comment", "edited", { comment: { body: "/fix" }, sender: alice });
     expect(parseTrigger({ event: "issue_comment", label: LABEL, payload: edited })).toMatchObject({ kind: "ignore", reason: "issue_comment.edited is not a trigger" });
@@ -65,12 +93,21 @@ describe("authorizeActor: the collaborator permission API, failing closed", () =
     expect(result.allowed).toBe(allowed);
     if (!result.allowed) expect(result.reason).toContain(`@u has ${role} access; write access is required`);
   });
-  it("404 (not a collaborator) and 500 are refusals with a reason", async () => {
+  it("404 (not a collaborator) and 401 are refusals with a reason; 502, 429 and a reset connection are thrown, to be retried", async () => {
     const missing = await ask({ status: 404 });
     expect(missing).toMatchObject({ allowed: false, reason: "@u is not a collaborator on this repository" });
-    const broken = await ask({ status: 500 });
-    expect(broken).toMatchObject({ allowed: false });
-    if (!broken.allowed) expect(broken.reason).toContain("permission check for @u failed (500)");
+    const denied = await ask({ status: 401 });
+    expect(denied).toMatchObject({ allowed: false });
+    if (!denied.allowed) expect(denied.reason).toContain("permission check for @u failed (401)");
+    for (const status of [502, 429]) {
+      const failure = await ask({ status }).catch((error: unknown) => error);
+      expect(isTransientGitHubFailure(failure)).toBe(true);
+      expect(describeGitHubFailure(failure)).toContain(`GET /repos/o/r/collaborators/u/permission answered ${status}`);
+    }
+    nock("https://api.github.com").get("/repos/o/r/collaborators/u/permission").replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+    const reset = await authorizeActor({ client, owner: "o", repo: "r", login: "u" }).catch((error: unknown) => error);
+    expect(isTransientGitHubFailure(reset)).toBe(true);
+    expect(describeGitHubFailure(reset)).toBe("GET /repos/o/r/collaborators/u/permission failed: ECONNRESET");
   });
 });
 

@@ -75,6 +75,9 @@ export async function startHarness(params: {
   maxAttempts?: number;
   /** Added to the app's host environment (e.g. a PATH with a fake nvidia-smi first). */
   hostEnv?: Record<string, string>;
+  /** The job deadline and how long an aborted job may take to stop (ms). */
+  jobDeadlineMs?: number;
+  abandonAfterMs?: number;
 }): Promise<Harness> {
   const dataDir = params.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), "la-app-")));
   let logText = "";
@@ -86,7 +89,9 @@ export async function startHarness(params: {
   });
   const log = pino({ level: "debug" }, sink);
   const requests: RecordedRequest[] = [];
-  const Octokit = ProbotOctokit.plugin(recordRequests(requests)).defaults({ retry: { enabled: false }, throttle: { enabled: false } });
+  // A function, applied last: Probot merges its own throttle options over plain defaults, which
+  // left writes paced at one per second in these tests.
+  const Octokit = ProbotOctokit.plugin(recordRequests(requests)).defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } }));
   const probot = new Probot({ appId: 1, privateKey: privateKey(), Octokit, log });
   const env = readAppEnv({
     APP_ID: "1",
@@ -123,6 +128,10 @@ export async function startHarness(params: {
     workspacesDir: path.join(dataDir, "workspaces"),
     reportsDir: path.join(dataDir, "reports"),
     maxAttempts: params.maxAttempts,
+    // GitHub failures are retried after milliseconds here, not the production seconds and minutes.
+    retry: { publishDelaysMs: [10, 20, 40], intakeDelayMs: (attempt) => 10 * attempt },
+    ...(params.jobDeadlineMs === undefined ? {} : { jobDeadlineMs: params.jobDeadlineMs }),
+    ...(params.abandonAfterMs === undefined ? {} : { abandonAfterMs: params.abandonAfterMs }),
   };
   const { app, handle } = buildApp(deps);
   await probot.load(app);

@@ -28,6 +28,7 @@ export async function startFakeLlamaServer(options: FakeLlamaOptions = {}): Prom
   const stallWaiters: (() => void)[] = [];
   const pendingTimers = new Set<NodeJS.Timeout>();
   let disconnects = 0;
+  let floodCharsSent = 0;
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -191,7 +192,8 @@ export async function startFakeLlamaServer(options: FakeLlamaOptions = {}): Prom
       truncated: reply.truncated ?? false,
       stopping_word: "",
       tokens_cached: 0,
-      timings: { prompt_n: evaluated, prompt_ms: 12.5, predicted_n: predicted, predicted_ms: 80.1 },
+      // As a real llama-server: the prompt splits into tokens from the KV cache and tokens evaluated now.
+      timings: { cache_n: reply.cachedTokens ?? 0, prompt_n: evaluated - (reply.cachedTokens ?? 0), prompt_ms: 12.5, predicted_n: predicted, predicted_ms: 80.1 },
     };
     if (reply.legacyStopFields) {
       final.stopped_eos = (reply.stopType ?? "eos") === "eos";
@@ -215,6 +217,27 @@ export async function startFakeLlamaServer(options: FakeLlamaOptions = {}): Prom
       res.write(`data: ${JSON.stringify(partial)}\n\n`);
     });
     if (reply.hang) return stall();
+    if (reply.emptyChunksEveryMs !== undefined) {
+      const empty = `data: ${JSON.stringify({ index: 0, content: "", tokens: [], stop: false, id_slot: -1 })}\n\n`;
+      const timer = setInterval(() => res.write(empty), reply.emptyChunksEveryMs);
+      pendingTimers.add(timer);
+      res.once("close", () => {
+        clearInterval(timer);
+        pendingTimers.delete(timer);
+      });
+      return;
+    }
+    if (reply.flood) {
+      const piece = "x".repeat(reply.flood.chunkSize);
+      floodCharsSent = 0;
+      while (floodCharsSent < reply.flood.chars && !res.destroyed) {
+        floodCharsSent += piece.length;
+        const event = `data: ${JSON.stringify({ index: 0, content: piece, tokens: [], stop: false, id_slot: -1, tokens_evaluated: evaluated })}\n\n`;
+        if (!res.write(event)) await drainedOrClosed(res);
+      }
+      if (!res.destroyed) res.end(`data: ${JSON.stringify({ ...final, content: "" })}\n\n`);
+      return;
+    }
     if (reply.streamError !== undefined) {
       res.end(`error: ${JSON.stringify({ error: reply.streamError })}\n\n`);
       return;
@@ -261,6 +284,9 @@ export async function startFakeLlamaServer(options: FakeLlamaOptions = {}): Prom
     get disconnects() {
       return disconnects;
     },
+    get floodCharsSent() {
+      return floodCharsSent;
+    },
     close: async () => {
       for (const timer of pendingTimers) clearTimeout(timer);
       server.closeAllConnections();
@@ -301,6 +327,8 @@ export interface FakeCompletionReply {
   /** The `truncated` flag (context shift happened). */
   truncated?: boolean;
   /** Default: prompt characters / 4. */
+  /** Of `tokensEvaluated`, how many came from the KV cache (`timings.cache_n`); default 0. */
+  cachedTokens?: number;
   tokensEvaluated?: number;
   /** Default: content characters / 4. */
   tokensPredicted?: number;
@@ -308,6 +336,13 @@ export interface FakeCompletionReply {
   delayMs?: number;
   /** Never finish: no answer (not streamed) or no final message (streamed) until the client leaves. */
   hang?: boolean;
+  /** Streamed: after the chunks, an empty `data:` message (`"content": ""`) every few ms, never a final one. */
+  emptyChunksEveryMs?: number;
+  /**
+   * Streamed: run on regardless of `n_predict`: `chars` characters in pieces of `chunkSize`,
+   * written with backpressure until the client leaves (`floodCharsSent` says how far it got).
+   */
+  flood?: { chars: number; chunkSize: number };
   /** Answer with this status and JSON body instead of a completion. */
   error?: { status: number; body: unknown };
   /** Streamed: end with an `error:` event carrying this object instead of the final message. */
@@ -339,6 +374,8 @@ export interface FakeLlamaServer {
   stalled(): Promise<void>;
   /** `/completion` requests the client closed before the answer was complete. */
   readonly disconnects: number;
+  /** Characters the last flood reply wrote before the client left. */
+  readonly floodCharsSent: number;
   close(): Promise<void>;
 }
 
@@ -364,6 +401,19 @@ function splitEvery(text: string, size: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < points.length; i += size) out.push(points.slice(i, i + size).join(""));
   return out;
+}
+
+/** Resolves when the socket has drained or the client has gone, leaving no listener behind. */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -45,6 +45,11 @@ export interface FakeOllamaModel {
   parameterSize?: string;
   /** `capabilities`; default `["completion", "tools", "insert"]`. */
   capabilities?: string[];
+  /**
+   * `template`; default ChatML over `.Messages`, as `ollama pull` gives Qwen. A real import of a
+   * GGUF whose template Ollama cannot map gets `{{ .Prompt }}` (only the user's messages).
+   */
+  template?: string;
 }
 
 /** A normal reply. Every field is optional: `{}` is an empty reply with `done_reason: "stop"`. */
@@ -91,7 +96,24 @@ export interface FakeChatHang {
   partialContent?: string;
 }
 
-export type FakeChatReply = FakeChatSuccess | FakeChatFailure | FakeChatHang;
+/** Streamed: an empty chunk (`"content": ""`, `done: false`) every few ms, never a final one, until the client leaves. */
+export interface FakeChatEmptyChunks {
+  emptyChunksEveryMs: number;
+  /** Send this content first. */
+  partialContent?: string;
+}
+
+/**
+ * Streamed: a model that runs on regardless of `num_predict` (a broken server, a proxy that is
+ * not a model server): `chars` characters of content in chunks of `chunkSize`, written with
+ * backpressure, stopping when the client leaves. `RecordedRequest.charsSent` says how far it got.
+ */
+export interface FakeChatFlood {
+  /** `oneLine`: all of it inside one NDJSON line that never ends (a client buffers it whole, looking for the newline). */
+  flood: { chars: number; chunkSize: number; oneLine?: boolean };
+}
+
+export type FakeChatReply = FakeChatSuccess | FakeChatFailure | FakeChatHang | FakeChatEmptyChunks | FakeChatFlood;
 
 /** An entry of `/api/ps` (ollama `api/types.go` ProcessModelResponse). */
 export interface FakeLoadedModel {
@@ -113,6 +135,8 @@ export interface RecordedRequest {
   body: Record<string, unknown>;
   /** True when the client closed the connection before the response was complete. */
   clientDisconnected: boolean;
+  /** Flood replies: characters of content written before the client left. */
+  charsSent?: number;
 }
 
 export interface FakeOllamaServerOptions {
@@ -130,6 +154,8 @@ export interface FakeOllamaServerOptions {
   memory?: { fitContext?: number; vramShare?: number };
   /** `/api/generate` (the load) fails with this Ollama error, e.g. an out-of-memory message. */
   loadError?: string;
+  /** `/api/generate` (the load) never answers: a server stuck loading; the connection is held until the client leaves. */
+  loadHangs?: boolean;
 }
 
 export interface FakeOllamaServer {
@@ -153,6 +179,7 @@ const DEFAULT_MODEL: Required<Omit<FakeOllamaModel, "name">> = {
   quantization: "Q4_K_M",
   parameterSize: "7.6B",
   capabilities: ["completion", "tools", "insert"],
+  template: "{{- range .Messages }}<|im_start|>{{ .Role }}\n{{ .Content }}<|im_end|>\n{{ end }}<|im_start|>assistant\n",
 };
 
 /** Ollama's own text when `truncate: false` meets a prompt longer than num_ctx (runner/*). */
@@ -208,6 +235,7 @@ export async function startFakeOllamaServer(options: FakeOllamaServerOptions = {
       if (!model) return sendJson(res, 404, { error: `model '${String(body.model)}' not found` });
       if (typeof body.prompt === "string" && body.prompt !== "") return sendJson(res, 500, { error: "fake-ollama: /api/generate only loads (empty prompt)" });
       if (options.loadError) return sendJson(res, 500, { error: options.loadError });
+      if (options.loadHangs) return;
       const opts = isRecord(body.options) ? body.options : {};
       load(model.name, typeof opts.num_ctx === "number" ? opts.num_ctx : defaultNumCtx);
       return sendJson(res, 200, { model: model.name, created_at: new Date().toISOString(), response: "", done: true, done_reason: "load" });
@@ -239,6 +267,27 @@ export async function startFakeOllamaServer(options: FakeOllamaServerOptions = {
     const streamed = body.stream !== false;
     const reply = nextReply(body);
     const disconnected = onceClosed(res);
+
+    if ("emptyChunksEveryMs" in reply) {
+      startStream(res);
+      if (reply.partialContent !== undefined) writeLine(res, chunk(name, { content: reply.partialContent }));
+      while (!(await sleepUnlessClosed(reply.emptyChunksEveryMs, disconnected))) writeLine(res, chunk(name, { content: "" }));
+      return;
+    }
+
+    if ("flood" in reply) {
+      startStream(res);
+      const piece = "x".repeat(reply.flood.chunkSize);
+      record.charsSent = 0;
+      if (reply.flood.oneLine) res.write(`{"model":${JSON.stringify(name)},"message":{"role":"assistant","content":"`);
+      while (record.charsSent < reply.flood.chars && !res.destroyed) {
+        record.charsSent += piece.length;
+        const data = reply.flood.oneLine ? piece : `${JSON.stringify(chunk(name, { content: piece }))}\n`;
+        if (!res.write(data) && (await drainedOrClosed(res, disconnected))) return;
+      }
+      if (!res.destroyed) res.end(`${JSON.stringify(finalChunk(name, { doneReason: "stop", promptEvalCount: promptTokens, evalCount: record.charsSent }))}\n`);
+      return;
+    }
 
     if ("hang" in reply) {
       if (streamed && reply.partialContent !== undefined) {
@@ -441,7 +490,7 @@ function showResponse(model: Required<FakeOllamaModel>) {
     license: "",
     modelfile: `# Modelfile generated by "ollama show"\nFROM ${model.name}\n`,
     parameters: 'stop                           "<|im_end|>"',
-    template: "{{ .Prompt }}",
+    template: model.template,
     details: details(model),
     model_info: modelInfo,
     capabilities: model.capabilities,
@@ -508,6 +557,11 @@ function onceClosed(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     res.once("close", () => resolve());
   });
+}
+
+/** Waits for the socket to drain; true when the client disconnected instead. */
+function drainedOrClosed(res: ServerResponse, closed: Promise<void>): Promise<boolean> {
+  return Promise.race([new Promise<false>((resolve) => res.once("drain", () => resolve(false))), closed.then(() => true as const)]);
 }
 
 /** Sleeps; true when the client disconnected meanwhile (the caller then stops answering). */

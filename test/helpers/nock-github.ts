@@ -48,12 +48,14 @@ export function nockInstallationTokens(params: { installationId: number; jobToke
     });
 }
 
-export function nockRevoke(params: { sent: Sent }) {
+/** Token revocation; `onRevoke` runs as each token is revoked (the app revokes before it removes the checkout). */
+export function nockRevoke(params: { sent: Sent; onRevoke?: () => Promise<void> }) {
   return nock(API)
     .persist()
     .delete("/installation/token")
-    .reply(204, (request: Request) => {
+    .reply(204, async (request: Request) => {
       params.sent.revoked.push(request.headers.get("authorization") ?? "");
+      await params.onRevoke?.();
       return "";
     });
 }
@@ -64,16 +66,30 @@ export function nockPermission(params: { repo: string; user: string; permission:
   return scope.reply(200, { permission: params.permission, role_name: params.roleName ?? params.permission, user: { login: params.user } });
 }
 
-export function nockRepoConfig(params: { repo: string; branch: string; yaml: string | null }) {
+/** The repo config on the default branch: text, raw bytes, or (`tooLarge`) what the contents API answers for a file over 1 MB. */
+export function nockRepoConfig(params: { repo: string; branch: string; yaml: string | Buffer | null; tooLarge?: number }) {
   const scope = nock(API).persist().get(`/repos/${params.repo}/contents/.github%2Flocal-agent.yml`).query({ ref: params.branch });
+  const file = { type: "file", name: "local-agent.yml", path: ".github/local-agent.yml", sha: "c".repeat(40) };
+  if (params.tooLarge) return scope.reply(200, { ...file, encoding: "none", content: "", size: params.tooLarge });
   if (params.yaml === null) return scope.reply(404, { message: "Not Found" });
-  return scope.reply(200, {
-    type: "file",
-    encoding: "base64",
-    name: "local-agent.yml",
-    path: ".github/local-agent.yml",
-    content: Buffer.from(params.yaml).toString("base64"),
-  });
+  const bytes = Buffer.from(params.yaml);
+  return scope.reply(200, { ...file, encoding: "base64", size: bytes.length, content: bytes.toString("base64") });
+}
+
+/** The issue (or pull request) as it is now: state, lock and labels, read again at intake. */
+export function nockIssue(params: { repo: string; number: number | "any"; state?: "open" | "closed"; locked?: boolean; labels?: string[] }) {
+  const route = params.number === "any" ? new RegExp(`^/repos/${params.repo}/issues/\\d+$`) : `/repos/${params.repo}/issues/${params.number}`;
+  return nock(API)
+    .persist()
+    .get(route)
+    .reply(200, (request: Request) => ({
+      number: Number(pathOf(request).split("/").pop()),
+      state: params.state ?? "open",
+      locked: params.locked ?? false,
+      title: "(re-fetched title: never used as the task)",
+      body: "(re-fetched body: never used as the task)",
+      labels: (params.labels ?? ["local-agent"]).map((name, i) => ({ id: i + 1, name })),
+    }));
 }
 
 export function nockBranch(params: { repo: string; branch: string; sha: string }) {
@@ -83,13 +99,27 @@ export function nockBranch(params: { repo: string; branch: string; sha: string }
     .reply(200, { ref: `refs/heads/${params.branch}`, object: { sha: params.sha, type: "commit" } });
 }
 
-export function nockPullRequest(params: { repo: string; number: number; headRef: string; headSha: string; headRepo: string; baseRef: string; title: string; body: string }) {
+export function nockPullRequest(params: {
+  repo: string;
+  number: number;
+  headRef: string;
+  headSha: string;
+  headRepo: string;
+  baseRef: string;
+  title: string;
+  body: string;
+  state?: "open" | "closed";
+  merged?: boolean;
+  locked?: boolean;
+}) {
   return nock(API)
     .persist()
     .get(`/repos/${params.repo}/pulls/${params.number}`)
     .reply(200, {
       number: params.number,
-      state: "open",
+      state: params.state ?? "open",
+      merged: params.merged ?? false,
+      locked: params.locked ?? false,
       title: params.title,
       body: params.body,
       head: { ref: params.headRef, sha: params.headSha, repo: { full_name: params.headRepo } },
@@ -108,13 +138,16 @@ export function nockReactions(params: { repo: string; sent: Sent }) {
     });
 }
 
-export function nockCheckRuns(params: { repo: string; sent: Sent; id?: number }) {
-  const id = params.id ?? 4242;
+/** Check runs: each created one gets the next id from `id` (default 4242), so a test can follow each job's. */
+export function nockCheckRuns(params: { repo: string; sent: Sent; id?: number; onCreate?: () => Promise<void> }) {
+  let next = params.id ?? 4242;
   return nock(API)
     .persist()
     .post(`/repos/${params.repo}/check-runs`)
     .reply(201, async (request: Request) => {
+      const id = next++;
       params.sent.checkRuns.push({ id, body: await bodyOf(request) });
+      await params.onCreate?.();
       return { id, status: "queued" };
     })
     .patch(new RegExp(`^/repos/${params.repo}/check-runs/\\d+$`))
@@ -125,24 +158,35 @@ export function nockCheckRuns(params: { repo: string; sent: Sent; id?: number })
     });
 }
 
-export function nockComments(params: { repo: string; sent: Sent }) {
-  return nock(API)
-    .persist()
-    .post(new RegExp(`^/repos/${params.repo}/issues/\\d+/comments$`))
-    .reply(201, async (request: Request) => {
-      const body = await bodyOf(request);
-      params.sent.comments.push({ number: Number(pathOf(request).split("/")[5]), body: String(body.body) });
-      return { id: 9000 + params.sent.comments.length };
-    });
+/** Comments are recorded; with `status` (e.g. 410 for a deleted issue) GitHub rejects them. */
+export function nockComments(params: { repo: string; sent: Sent; status?: number }) {
+  const scope = nock(API).persist().post(new RegExp(`^/repos/${params.repo}/issues/\\d+/comments$`));
+  if (params.status) return scope.reply(params.status, { message: params.status === 410 ? "This issue was deleted" : "Rejected" });
+  return scope.reply(201, async (request: Request) => {
+    const body = await bodyOf(request);
+    params.sent.comments.push({ number: Number(pathOf(request).split("/")[5]), body: String(body.body) });
+    return { id: 9000 + params.sent.comments.length };
+  });
 }
 
+/**
+ * Pull requests: created ones are recorded, and listing by `head` (`owner:branch`) finds them, as
+ * on GitHub (the app looks before it opens one; the dashboard looks up a run's pull request).
+ */
 export function nockCreatePull(params: { repo: string; sent: Sent; number?: number }) {
+  const number = params.number ?? 77;
   return nock(API)
     .persist()
+    .get(`/repos/${params.repo}/pulls`)
+    .query(true)
+    .reply(200, (request: Request) => {
+      const head = new URL(request.url).searchParams.get("head");
+      const branch = head?.slice(head.indexOf(":") + 1);
+      return params.sent.pulls.filter((pull) => !branch || pull.head === branch).map(() => ({ number, html_url: `https://github.com/${params.repo}/pull/${number}` }));
+    })
     .post(`/repos/${params.repo}/pulls`)
     .reply(201, async (request: Request) => {
       params.sent.pulls.push((await bodyOf(request)) as unknown as Sent["pulls"][number]);
-      const number = params.number ?? 77;
       return { number, html_url: `https://github.com/${params.repo}/pull/${number}` };
     });
 }

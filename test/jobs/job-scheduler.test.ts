@@ -280,6 +280,59 @@ describe("createJobScheduler", () => {
     expect(scheduler.runningJobIds()).toEqual([]);
   });
 
+  it("an intake that cannot reach GitHub leaves the job pending with its wait recorded, retries with backoff, and runs it when GitHub answers", async () => {
+    let calls = 0;
+    const waits: unknown[] = [];
+    let store!: TempStore["store"];
+    const intake = async (job: Job): Promise<IntakeDecision> => {
+      calls++;
+      waits.push(store.get(job.id)?.githubWait?.attempts ?? 0);
+      if (calls <= 3) return { status: "retry", reason: `GET /repos/octo/widgets/collaborators/maintainer/permission answered ${calls === 2 ? "ECONNRESET" : 502}` };
+      return "queued";
+    };
+    const delays: number[] = [];
+    const ctx = await setup({ intake, intakeRetryDelayMs: (attempt) => (delays.push(attempt), 5 * attempt) });
+    store = ctx.store;
+    const job = ctx.add(newJob({ number: 1 }));
+    await vi.waitFor(() => expect(ctx.model.isRunning(job.id)).toBe(true));
+    expect(waits).toEqual([0, 1, 2, 3]);
+    expect(delays).toEqual([1, 2, 3]);
+    const retries = ctx.logger.lines.filter((line) => line.msg.startsWith("GitHub unavailable at intake"));
+    expect(retries.map((line) => [line.level, line.obj.attempt, line.obj.reason])).toEqual([
+      ["warn", 1, expect.stringContaining("answered 502")],
+      ["warn", 2, expect.stringContaining("ECONNRESET")],
+      ["warn", 3, expect.stringContaining("answered 502")],
+    ]);
+    expect(store.get(job.id)?.githubWait).toBeNull();
+    ctx.model.finish(job.id);
+    await ctx.scheduler.drain();
+    expect(store.get(job.id)?.status).toBe("done");
+  });
+
+  it("a job past its deadline is aborted as a deadline; one that ignores its signal is abandoned and its slot freed", async () => {
+    const abandoned: [number, string][] = [];
+    const seen: (string | null)[] = [];
+    const execute = async (job: Job, signal: AbortSignal): Promise<ExecuteResult> => {
+      if (job.number === 1) return new Promise<ExecuteResult>(() => undefined);
+      if (job.number === 2) {
+        await new Promise((resolve) => signal.addEventListener("abort", resolve));
+        seen.push(jobAbortKind(signal));
+        return { status: "failed", outcome: "deadline", error: "stopped at the deadline" };
+      }
+      return { status: "done", outcome: "completed" };
+    };
+    const { store, add, scheduler } = await setup({ execute, deadlineMs: 30, abandonAfterMs: 30, onAbandoned: (job, kind) => void abandoned.push([job.id, kind]) });
+    const stuck = add(newJob({ number: 1 }));
+    const polite = add(newJob({ number: 2 }));
+    const next = add(newJob({ number: 3 }));
+    await scheduler.drain();
+    expect(store.get(stuck.id)).toMatchObject({ status: "failed", outcome: "deadline", error: expect.stringContaining("deadline") });
+    expect(abandoned).toEqual([[stuck.id, "deadline"]]);
+    expect(seen).toEqual(["deadline"]);
+    expect(store.get(polite.id)).toMatchObject({ status: "failed", outcome: "deadline", error: "stopped at the deadline" });
+    expect(store.get(next.id)).toMatchObject({ status: "done" });
+  });
+
   it("logs through a real pino logger (Probot's app.log is one)", async () => {
     const lines: Record<string, unknown>[] = [];
     const sink = new Writable({

@@ -172,6 +172,50 @@ describe("openJobStore: transitions, positions, cancel", () => {
     expect(store.queuePosition(999)).toBeNull();
   });
 
+  it("installations, then repositories, take turns; queuePosition and claimNext follow that one order", async () => {
+    const { store } = await open();
+    const queue = (repo: string, installationId: number, number: number): number => {
+      const result = store.insert(newJob({ repo, installationId, number }));
+      if (!result.inserted) throw new Error("not inserted");
+      store.transition(result.job.id, ["pending"], "queued");
+      return result.job.id;
+    };
+    // A repository that floods the queue, a second repository of the same installation, another installation.
+    const flood = [1, 2, 3, 4, 5].map((number) => queue("octo/flood", 1, number));
+    const [b1 = 0, b2 = 0] = [1, 2].map((number) => queue("octo/other", 1, number));
+    const c1 = queue("acme/app", 2, 1);
+    const [a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0] = flood;
+    const expected = [a1, c1, b1, a2, b2, a3, a4, a5];
+    const positions = store.queuePositions();
+    expect([...positions.entries()].sort((x, y) => x[1] - y[1]).map(([id]) => id)).toEqual(expected);
+    expect(expected.map((id) => store.queuePosition(id))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // The claims follow the positions shown, and a newcomer from a third installation goes next, not last.
+    expect(store.claimNext()?.id).toBe(a1);
+    expect(store.queuePosition(c1)).toBe(1);
+    expect(store.claimNext()?.id).toBe(c1);
+    const late = queue("solo/tool", 3, 1);
+    expect(store.queuePosition(late)).toBe(1);
+    const claimed: number[] = [];
+    for (let job = store.claimNext(); job; job = store.claimNext()) claimed.push(job.id);
+    expect(claimed).toEqual([late, b1, a2, b2, a3, a4, a5]);
+  });
+
+  it("a wait on GitHub is recorded with its attempts, listed, and ended by the next status change", async () => {
+    const { store } = await open();
+    const a = store.insert(newJob({ number: 1 }));
+    const b = store.insert(newJob({ number: 2 }));
+    if (!a.inserted || !b.inserted) throw new Error("not inserted");
+    expect(store.noteGitHubWait(a.job.id, { stage: "intake", reason: "GET /x answered 502", retryAt: "2026-01-01T00:05:00.000Z" })).toMatchObject({ attempts: 1 });
+    const second = store.noteGitHubWait(a.job.id, { stage: "intake", reason: "GET /x: ECONNRESET", retryAt: null });
+    expect(second).toMatchObject({ stage: "intake", attempts: 2, reason: "GET /x: ECONNRESET", retryAt: null });
+    expect(store.waitingOnGitHub().map((job) => [job.id, job.githubWait?.attempts])).toEqual([[a.job.id, 2]]);
+    expect(store.transition(a.job.id, ["pending"], "queued")).toBe(true);
+    expect(store.get(a.job.id)?.githubWait).toBeNull();
+    expect(store.waitingOnGitHub()).toEqual([]);
+    store.transition(b.job.id, ["pending"], "refused");
+    expect(store.noteGitHubWait(b.job.id, { stage: "publish", reason: "x", retryAt: null })).toBeNull();
+  });
+
   it("cancelTarget cancels waiting jobs and flags the running one", async () => {
     const { store } = await open();
     const first = store.insert(newJob({ number: 6 }));
@@ -257,7 +301,7 @@ describe("openJobStore: recovery and schema", () => {
     reopened.close();
 
     const raw = new DatabaseSync(file);
-    expect(raw.prepare("PRAGMA user_version").get()?.user_version).toBe(1);
+    expect(raw.prepare("PRAGMA user_version").get()?.user_version).toBe(2);
     expect(raw.prepare("PRAGMA journal_mode").get()?.journal_mode).toBe("wal");
     raw.exec("PRAGMA user_version = 42");
     raw.close();

@@ -108,7 +108,7 @@ describe.each([
   it("renders the chat with /apply-template and sends the grammar, cache_prompt and temperature 0.3", async () => {
     const server = await fake();
     const call = '{"thought":"Read it first.","tool":"read_file","args":{"path":"src/range.ts","start_line":1}}';
-    server.reply({ content: call, tokensEvaluated: 812, tokensPredicted: 31 });
+    server.reply({ content: call, tokensEvaluated: 812, cachedTokens: 800, tokensPredicted: 31 });
     const backend = createLlamaCppBackend({ url: server.url, stream, now: clock([1000, 1250]) });
 
     const reply = await backend.complete(agentRequest());
@@ -119,6 +119,9 @@ describe.each([
       promptTokens: 812,
       completionTokens: 31,
       inputTruncated: false,
+      cachedPromptTokens: 800,
+      promptEvalMs: 12.5,
+      evalMs: 80.1,
       latencyMs: 250,
     });
     const [template, completion] = server.requests;

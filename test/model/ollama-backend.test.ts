@@ -316,6 +316,22 @@ describe("ollama backend errors users see", () => {
     );
   });
 
+  it("refuses a model whose chat template renders only the user's messages, before any chat", async () => {
+    // What a real `ollama create` of Qwen2.5-Coder's GGUF gave: Ollama could not map its template.
+    const server = await fake({ models: [{ name: MODEL, template: "{{ .Prompt }}" }] });
+    const error = await modelError(backendFor(server).complete(agentRequest()));
+    expect(error.code).toBe("model_unusable");
+    expect(error.message).toContain("renders only the user's messages");
+    expect(error.hint).toContain("TEMPLATE");
+    expect(server.requestsTo("/api/chat")).toHaveLength(0);
+  });
+
+  it("accepts legacy templates that render the system prompt and the replies", async () => {
+    const legacy = "{{ if .System }}<|system|>{{ .System }}{{ end }}<|user|>{{ .Prompt }}<|assistant|>{{ .Response }}";
+    const server = await fake({ models: [{ name: MODEL, template: legacy }] });
+    await expect(backendFor(server).info()).resolves.toMatchObject({ name: MODEL });
+  });
+
   it("says when no models are installed at all", async () => {
     const server = await fake({ models: [] });
     const error = await modelError(backendFor(server).complete(agentRequest()));

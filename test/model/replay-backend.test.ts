@@ -81,10 +81,15 @@ describe("model specs", () => {
     expect(parseModelSpec("llamacpp:http://127.0.0.1:8080/")).toEqual({ ok: true, spec: { backend: "llamacpp", url: "http://127.0.0.1:8080" } });
     expect(parseModelSpec("replay:t.jsonl")).toEqual({ ok: true, spec: { backend: "replay", file: "t.jsonl" } });
     expect(parseModelSpec("sim:granite-8b-q4")).toEqual({ ok: true, spec: { backend: "sim", profile: "granite-8b-q4" } });
+    expect(parseModelSpec("openai:Qwen/Qwen2.5-Coder-7B-Instruct")).toEqual({ ok: true, spec: { backend: "openai", model: "Qwen/Qwen2.5-Coder-7B-Instruct" } });
+    expect(parseModelSpec("openai:qwen coder").ok).toBe(false);
     const bad = parseModelSpec("gpt-4");
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.message).toContain("ollama:<tag>");
     expect(parseModelSpec("llamacpp:ftp://x").ok).toBe(false);
+  });
+  it("refuses a bad OPENAI_BASE_URL for openai: as a usage error", () => {
+    expect(() => createModelBackend({ spec: "openai:m", env: { OPENAI_BASE_URL: "127.0.0.1:1234/v1" }, cwd: "/", recordFile: null })).toThrow(ModelSpecError);
   });
   it("refuses sim outside the benchmark with a reason", () => {
     expect(() => createModelBackend({ spec: "sim:granite-8b-q4", env: {}, cwd: "/", recordFile: null })).toThrow(ModelSpecError);

@@ -6,10 +6,12 @@ import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { openJobStore } from "../../src/jobs/open-job-store.js";
+import { JOB_STORE_SCHEMA_VERSION } from "../../src/jobs/store/migrate-job-store.js";
 import { openRunStore } from "../../src/store/open-run-store.js";
 import type { NewRun } from "../../src/store/run-store-schema.js";
 import { captureCli } from "../helpers/capture-cli.js";
 import { makeGitRepo, replyLine, SUM_ISSUE, SUM_REPO, writeTranscript } from "../helpers/git-fixture.js";
+import { writeJobStoreV1 } from "../helpers/job-store-v1.js";
 import { fixtureReport } from "../helpers/report-fixture.js";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -129,9 +131,51 @@ describe("the run store", () => {
     expect(runsAgain.latestForJob(1)?.id).toBe(id);
     // Each component keeps its own schema version: the job queue's user_version is untouched.
     const db = new DatabaseSync(file);
-    expect(db.prepare("PRAGMA user_version").get()?.user_version).toBe(1);
+    expect(db.prepare("PRAGMA user_version").get()?.user_version).toBe(JOB_STORE_SCHEMA_VERSION);
     expect(db.prepare("SELECT version FROM store_versions WHERE component = 'runs'").get()?.version).toBe(1);
     db.close();
+  });
+
+  it("both migrations run on a fresh file in either order, and on an existing version-1 job database", async () => {
+    const dir = await scratch();
+    const now = () => new Date("2026-12-01T12:00:00Z");
+    const versions = (file: string) => {
+      const db = new DatabaseSync(file);
+      const found = { jobs: db.prepare("PRAGMA user_version").get()?.user_version, runs: db.prepare("SELECT version FROM store_versions WHERE component = 'runs'").get()?.version };
+      db.close();
+      return found;
+    };
+
+    // Fresh, the run store first (a `local-agent run --data-dir` before the app ever started).
+    const fresh = path.join(dir, "fresh.sqlite");
+    const runsFirst = openRunStore({ file: fresh, now, retentionDays: 0 });
+    runsFirst.insert(appRun());
+    runsFirst.close();
+    const jobsSecond = openJobStore({ file: fresh, now });
+    jobsSecond.insert({ deliveryId: "d-1", repo: "octo/sum", installationId: 42, target: "issue", number: 12, trigger: "label", actor: "alice" });
+    jobsSecond.transition(1, ["pending"], "queued");
+    expect(jobsSecond.queuePositions().get(1)).toBe(1);
+    jobsSecond.close();
+    expect(versions(fresh)).toEqual({ jobs: JOB_STORE_SCHEMA_VERSION, runs: 1 });
+
+    // An app's database from before the fair queue, with a run stored in it: the job store
+    // migrates it to the current version and neither the old job nor the run is lost.
+    const existing = path.join(dir, "existing.sqlite");
+    writeJobStoreV1(existing);
+    const runs = openRunStore({ file: existing, now, retentionDays: 0 });
+    const runId = runs.insert(appRun({ jobId: 1 }));
+    runs.close();
+    expect(versions(existing)).toEqual({ jobs: 1, runs: 1 });
+    const jobs = openJobStore({ file: existing, now });
+    expect(jobs.get(1)).toMatchObject({ status: "done", outcome: "completed", githubWait: null, positionShown: null });
+    expect(jobs.list({ order: "desc" }).map((job) => job.id)).toEqual([1]);
+    jobs.insert({ deliveryId: "d-2", repo: "octo/sum", installationId: 42, target: "issue", number: 13, trigger: "label", actor: "alice" });
+    expect(jobs.list({ order: "desc" }).map((job) => job.id)).toEqual([2, 1]);
+    jobs.close();
+    const runsAgain = openRunStore({ file: existing, now, retentionDays: 0 });
+    cleanups.push(async () => runsAgain.close());
+    expect(runsAgain.latestForJob(1)?.id).toBe(runId);
+    expect(versions(existing)).toEqual({ jobs: JOB_STORE_SCHEMA_VERSION, runs: 1 });
   });
 
   it("drops runs past the retention period, and keeps every run with 0", async () => {

@@ -16,7 +16,7 @@ const layout: SandboxLayout = {
   readOnlyBinds: ["/opt/node"],
   checkout: { dir: "/work/repo", readOnly: ["/work/repo/.git"] },
 };
-const limits = { dataBytes: 1024, tasks: 64, tmpfsBytes: 2048, shmBytes: 512 };
+const limits = { dataBytes: 1024, tasks: 64, tmpfsBytes: 2048, shmBytes: 512, fileBytes: 4096 };
 
 function build(network: boolean) {
   return buildBwrapArgs({ layout, network, env: { PATH: "/usr/bin", HOME: "/home/sandbox" }, limits, argv: ["/bin/sh", "-c", "npm test"] });
@@ -58,6 +58,7 @@ describe("buildBwrapArgs", () => {
       "--nproc=64",
       "--data=1024",
       "--core=0",
+      "--fsize=4096",
       "--",
       "/bin/sh",
       "-c",

@@ -1,17 +1,12 @@
-import { redactSecrets } from "../redact-secrets.js";
+import type { GitHubMarkdown } from "../render/render-for-github.js";
 import { splitRepo, type GitHubClient } from "./github-client.js";
 
-/** GitHub rejects comment bodies over 65536 characters. */
-const MAX_COMMENT = 65_000;
-
-/** Posts an issue or pull request comment, redacted and clipped to GitHub's limit. */
-export async function postComment(params: { client: GitHubClient; repo: string; number: number; body: string; secrets?: readonly string[] }): Promise<number> {
-  const clean = redactSecrets(params.body, params.secrets);
-  const body = clean.length > MAX_COMMENT ? `${clean.slice(0, MAX_COMMENT)}\n\n… (truncated)` : clean;
+/** Posts an issue or pull request comment; the body comes from the one renderer (redacted, inert, within GitHub's limit). */
+export async function postComment(params: { client: GitHubClient; repo: string; number: number; body: GitHubMarkdown }): Promise<number> {
   const { data } = await params.client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
     ...splitRepo(params.repo),
     issue_number: params.number,
-    body,
+    body: params.body,
   });
   return Number(data.id);
 }

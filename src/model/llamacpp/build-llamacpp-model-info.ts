@@ -11,8 +11,10 @@ const PropsSchema = z.object({
       n_ctx: z.number().int().positive().optional(),
     })
     .nullish(),
-  /** `--alias`, or the model name llama-server derived from the file. */
+  /** `--alias`; without one, current builds put the `-m` path here. */
   model_alias: z.string().nullish(),
+  /** The GGUF's file type as llama.cpp names it (`Q4_K_M`); current builds only. */
+  model_ftype: z.string().nullish(),
   /** The `-m` path of the loaded GGUF file. */
   model_path: z.string().nullish(),
   /** `b<build number>-<commit>`. */
@@ -34,6 +36,8 @@ const ModelsSchema = z.object({
           .object({
             /** The context length the model was trained with. */
             n_ctx_train: z.number().int().positive().optional(),
+            /** The GGUF's file type (`Q4_K_M`); current builds only. */
+            ftype: z.string().optional(),
           })
           .nullish(),
       }),
@@ -61,10 +65,14 @@ export function buildLlamaCppModelInfo(params: {
   const model = modelsResult.success ? modelsResult.data.data?.[0] : undefined;
   const warnings: string[] = [];
 
-  const fileName = props.model_path ? (props.model_path.split(/[\\/]/).pop() ?? null) : null;
-  const name = props.model_alias?.trim() || fileName || model?.id || "unknown model";
+  const fileName = props.model_path ? baseName(props.model_path) : null;
+  // Without --alias, a real llama-server reports the whole -m path as the alias: show the file.
+  const alias = props.model_alias?.trim() ? baseName(props.model_alias.trim()) : null;
+  const name = alias || fileName || model?.id || "unknown model";
   const quantization =
-    quantizationFromName(fileName) ?? quantizationFromName(props.model_alias) ?? quantizationFromName(model?.id);
+    props.model_ftype?.trim() ||
+    model?.meta?.ftype?.trim() ||
+    (quantizationFromName(fileName) ?? quantizationFromName(props.model_alias) ?? quantizationFromName(model?.id));
 
   const slotContext = props.default_generation_settings?.n_ctx ?? null;
   let numCtx = slotContext;
@@ -103,4 +111,8 @@ export function buildLlamaCppModelInfo(params: {
     backendVersion: props.build_info?.trim() || null,
     warnings,
   };
+}
+
+function baseName(file: string): string {
+  return file.split(/[\\/]/).pop() || file;
 }

@@ -13,7 +13,11 @@ export type StreamedCompletion =
  * Comment lines (`: ping`) are keep-alives; errors arrive as `data:` or `error:` lines whose
  * JSON has an `error` field. A stream that stops early is reported, not guessed around.
  */
-export async function readCompletionStream(body: ReadableStream<Uint8Array>): Promise<StreamedCompletion> {
+export async function readCompletionStream(
+  body: ReadableStream<Uint8Array>,
+  /** Sees each piece of text as it arrives (the reply guard: caps, idle limit); may throw to stop reading. */
+  onText: (piece: string) => void = () => undefined,
+): Promise<StreamedCompletion> {
   let content = "";
   let buffered = "";
   const decoder = new TextDecoder();
@@ -27,7 +31,10 @@ export async function readCompletionStream(body: ReadableStream<Uint8Array>): Pr
     if (typeof message !== "object" || message === null || Array.isArray(message)) return null;
     const record = message as Record<string, unknown>;
     if (match[1] === "error" || "error" in record) return { kind: "error", error: record };
-    if (typeof record.content === "string") content += record.content;
+    if (typeof record.content === "string") {
+      onText(record.content);
+      content += record.content;
+    }
     if (record.stop === true) return { kind: "done", content, final: record };
     return null;
   };

@@ -164,10 +164,11 @@ function fromThrown(error: unknown, context: LlamaCppErrorContext): ModelError {
   const codes = collectErrorCodes(error);
 
   if (codes.some((code) => TIMEOUT_CODES.has(code))) {
+    // Not retried: a retry of a request the server sat on for 300 s waits another 300 s.
     return new ModelError(
-      "timeout",
-      `${where} sent no reply in time (${PATHS[context.stage]})`,
-      "a long prompt on a slow machine can exceed Node's fetch timeout: keep streaming on (the default) or use a smaller model",
+      "deadline",
+      `${where} sent no reply in time (${PATHS[context.stage]}: Node's fetch gave up after its own 300 s limit)`,
+      "use the default fetch (it leaves time limits to --model-timeout), or check the llama-server log for a stuck slot",
       { cause: error },
     );
   }

@@ -16,6 +16,10 @@ const ShowResponseSchema = z.object({
   model_info: z.record(z.string(), z.unknown()).nullish(),
   /** What the model can do: `completion`, `tools`, `thinking`, `embedding`, … (older servers omit it). */
   capabilities: z.array(z.string()).nullish(),
+  /** The Go template that turns the messages into the prompt. */
+  template: z.string().nullish(),
+  /** A built-in prompt renderer that replaces the template (newer models, e.g. qwen3). */
+  renderer: z.string().nullish(),
 });
 
 /** First Ollama release that honours `truncate:false` / `shift:false` on `/api/chat`. */
@@ -29,6 +33,8 @@ export interface OllamaModelFacts {
   info: ModelInfo;
   /** `capabilities` from `/api/show` (empty when the server is too old to report them). */
   capabilities: string[];
+  /** Why the model cannot run the agent's conversation, or null. */
+  unusable: string | null;
 }
 
 /** Turns `/api/version` and `/api/show` answers into the ModelInfo the report shows. */
@@ -96,7 +102,23 @@ export function buildOllamaModelInfo(params: {
       warnings,
     },
     capabilities,
+    unusable: templateProblem(params.model, show),
   };
+}
+
+/**
+ * A chat template must show the model the system prompt and its own earlier replies. Ollama
+ * falls back to `{{ .Prompt }}` when it cannot map a GGUF's embedded template onto one of its
+ * own (seen on a real import of Qwen2.5-Coder), and that renders only the user messages: the
+ * model never sees the rules, the tools or what it did, and a run is wasted without a word.
+ * A template over `.Messages`, a legacy one over `.System` and `.Response`, or a renderer is fine.
+ */
+function templateProblem(model: string, show: z.infer<typeof ShowResponseSchema>): string | null {
+  const template = show.template;
+  if (show.renderer || template === null || template === undefined) return null;
+  if (/\.Messages\b/.test(template) || (/\.System\b/.test(template) && /\.Response\b/.test(template))) return null;
+  const shown = template.trim().length > 60 ? `${template.trim().slice(0, 60)}…` : template.trim();
+  return `Ollama's chat template for ${model} (\`${shown}\`) renders only the user's messages, so the model would never see the system prompt or its own earlier replies`;
 }
 
 function readContextLength(modelInfo: Record<string, unknown>): number | null {

@@ -95,10 +95,12 @@ function transportReason(error: unknown): { reason: string; timeout: boolean } |
 
 function unreachable(reason: string, context: OllamaErrorContext, cause: unknown, timeout: boolean): ModelError {
   if (timeout) {
+    // Not retried: a retry of a request the server sat on for 300 s waits another 300 s.
     return new ModelError(
-      "timeout",
+      "deadline",
       `Ollama at ${context.host} sent no reply in time (${reason})`,
-      "the model is slow to start or the prompt is long; keep streaming on (the default) so the reply starts early, or use a smaller model",
+      "the fetch in use has its own 300 s limit: use the default one (it leaves time limits to --model-timeout), " +
+        "or check the `ollama serve` log for a stuck runner",
       { cause },
     );
   }

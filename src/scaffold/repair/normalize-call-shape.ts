@@ -181,10 +181,16 @@ export function normalizeCallShape(input: unknown, tools: readonly ToolName[]): 
   return { value: withThought({ tool, args: mapArgs(tool, merged, interventions, notes) }, thought), interventions: [...interventions], notes };
 }
 
-/** Resolves a tool name: exact, then case/`-`/`_`/camelCase/namespace, the alias table, edit distance ≤ 2 to exactly one tool. */
+/**
+ * Resolves a tool name: exact, then a namespace before an exact name (`fs.read_file`,
+ * `ns:write_file`), case/`-`/`_`/camelCase, the alias table, edit distance ≤ 2 to exactly one tool.
+ */
 export function resolveToolName(raw: string, tools: readonly ToolName[]): ToolName | null {
   const exact = tools.find((tool) => tool === raw);
   if (exact) return exact;
+  const lastSegment = raw.trim().split(/[.:/]/).pop() ?? "";
+  const namespaced = lastSegment !== raw.trim() ? tools.find((tool) => tool === lastSegment) : undefined;
+  if (namespaced) return namespaced;
   const name = squash(raw);
   const byForm = tools.find((tool) => tool === name || tool.replaceAll("_", "") === name.replaceAll("_", ""));
   if (byForm) return byForm;

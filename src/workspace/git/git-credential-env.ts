@@ -25,6 +25,8 @@ export function gitBaseEnv(env: NodeJS.ProcessEnv): Record<string, string> {
     GIT_TERMINAL_PROMPT: "0",
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_OPTIONAL_LOCKS: "0",
+    // Paths that reach git are file names the agent or the tests chose: never pathspec magic or globs.
+    GIT_LITERAL_PATHSPECS: "1",
     LANG: "C",
   };
   for (const name of ["PATH", "HOME", "TMPDIR", "SSL_CERT_FILE", "SSL_CERT_DIR", "GIT_SSL_CAINFO", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"]) {

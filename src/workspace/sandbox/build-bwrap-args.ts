@@ -21,6 +21,8 @@ export interface SandboxLimits {
   tmpfsBytes: number;
   /** Size of /dev/shm (bytes). */
   shmBytes: number;
+  /** RLIMIT_FSIZE: the largest file any process may write (bytes). */
+  fileBytes: number;
 }
 
 /** The folder the sandboxed command sees as $HOME: an empty tmpfs. */
@@ -99,6 +101,8 @@ export function buildBwrapArgs(params: {
     `--data=${limits.dataBytes}`,
     // A crashing test must not drop multi-gigabyte core files into the checkout.
     "--core=0",
+    // Nor can a test write one file of gigabytes: the write fails (SIGXFSZ, or EFBIG if ignored).
+    `--fsize=${limits.fileBytes}`,
     "--",
     ...params.argv,
   );

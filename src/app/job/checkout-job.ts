@@ -1,0 +1,42 @@
+import fs from "node:fs/promises";
+import tmp from "tmp-promise";
+import { detectTestCommand } from "../../task/detect-test-command.js";
+import { openGit } from "../../workspace/git/open-git.js";
+import { prepareCheckout } from "../../workspace/git/prepare-checkout.js";
+import type { JobEnding } from "./job-ending.js";
+import { failedEnding } from "./job-endings.js";
+import type { JobRun } from "./job-run.js";
+import type { JobPlan } from "./plan-job.js";
+
+/**
+ * The job's workspace folder: `job-<id>-XXXXXX` under the workspaces folder (tmp-promise picks a
+ * fresh name; the `job-<id>` start is what the sweep at start-up recognizes, for leftovers of a
+ * killed process). `cleanup` removes it with everything in it.
+ */
+export async function createJobFolder(run: JobRun): Promise<{ path: string; cleanup: () => Promise<void> }> {
+  await fs.mkdir(run.deps.workspacesDir, { recursive: true });
+  return tmp.dir({ tmpdir: run.deps.workspacesDir, template: `job-${run.job.id}-XXXXXX`, unsafeCleanup: true });
+}
+
+/**
+ * Stage 2, checkout: a partial clone into the job's folder with a token scoped to this
+ * repository (it reaches git only through the credential helper's environment), and the test
+ * command (the repo config's, or detected).
+ */
+export async function checkoutJob(run: JobRun, plan: JobPlan, dir: string): Promise<{ ok: true; testCommand: string | null } | { ok: false; ending: JobEnding }> {
+  const { deps } = run;
+  await prepareCheckout({ plan: plan.checkout, dir, token: await run.mint(), env: deps.env, signal: run.signal });
+  const { repoConfig } = plan.context;
+  const files = (await openGit({ dir, env: deps.env }).raw(["ls-files"])).split("\n").filter(Boolean);
+  const testCommand = repoConfig.test === "none" ? null : (repoConfig.test ?? (plan.task.kind === "change" ? await detectTestCommand({ root: dir, files }) : null));
+  if (plan.task.kind === "change" && testCommand === null && repoConfig.test !== "none") {
+    return {
+      ok: false,
+      ending: failedEnding({
+        what: "no test command was found, so a change could not be verified",
+        hint: "Add `test: <command>` to `.github/local-agent.yml` on the default branch (e.g. `test: npm test`), or `test: none` to accept unverified changes.",
+      }),
+    };
+  }
+  return { ok: true, testCommand };
+}
