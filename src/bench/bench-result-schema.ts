@@ -65,6 +65,30 @@ export const BenchRow = z.object({
     /** Anything else (should stay 0: only summaries rewrite the prompt). */
     other: z.number().int().nonnegative(),
   }),
+  /**
+   * What the model server itself measured (real servers only; null for the simulator and for
+   * servers that report nothing). Older results lack it.
+   */
+  server: z
+    .object({
+      /** Agent model calls per task run (retries included), over all runs. */
+      calls_per_task: z.number().nonnegative(),
+      /** Wall-clock time per task run, ms, tests included. */
+      wall_ms_per_task: z.number().nonnegative(),
+      /** Tokens generated per second of the server's generation time. */
+      generation_tokens_per_s: z.number().nonnegative().nullable(),
+      /** Server time evaluating each call's prompt (its uncached part), ms, mean over calls. */
+      prompt_eval_ms_per_call: z.number().nonnegative().nullable(),
+      /** Uncached prompt tokens evaluated per second, where the server says how many were cached (llama-server). */
+      prompt_tokens_per_s: z.number().nonnegative().nullable(),
+      /**
+       * Share of prompt tokens the server took from its KV cache (llama-server `cache_n`), over the
+       * calls where it said; null when it never did (Ollama counts cached tokens as evaluated).
+       */
+      cache_reuse: z.number().min(0).max(1).nullable(),
+    })
+    .nullable()
+    .optional(),
   /** Interventions of the scaffolding over all runs, by name. */
   interventions: z.record(z.string(), z.number().int().nonnegative()),
   /** Raw validity by prompt size (context fill). */

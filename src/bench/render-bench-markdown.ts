@@ -84,6 +84,21 @@ export function renderBenchMarkdown(result: BenchResult): string {
     );
   }
 
+  const measured = result.rows.filter((row) => row.server);
+  if (measured.length > 0) {
+    lines.push("", "Measured by the model server (real models): calls and wall time per task run, generation speed, prompt time, and the KV cache's share of prompt tokens (– where the server does not say: Ollama counts cached tokens as evaluated).", "");
+    lines.push("| Model | Scaffold | Calls/task | Wall time/task | Generation tok/s | Prompt eval ms/call | Prompt tok/s (uncached) | KV-cache reuse |");
+    lines.push("|---|---|---:|---:|---:|---:|---:|---:|");
+    for (const row of measured) {
+      const s = row.server;
+      if (!s) continue;
+      const num = (value: number | null, digits: number) => (value === null ? "–" : value.toFixed(digits));
+      lines.push(
+        `| \`${row.model}\` | ${row.scaffold} | ${s.calls_per_task.toFixed(1)} | ${(s.wall_ms_per_task / 1000).toFixed(0)} s | ${num(s.generation_tokens_per_s, 1)} | ${num(s.prompt_eval_ms_per_call, 0)} | ${num(s.prompt_tokens_per_s, 0)} | ${s.cache_reuse === null ? "–" : pct(s.cache_reuse)} |`,
+      );
+    }
+  }
+
   if (result.verdicts.length > 0) {
     lines.push("", "Verdict (the line: ≥ 95% tool-call validity held across a 30-turn session):", "");
     for (const verdict of result.verdicts) lines.push(`- \`${verdict.model}\`: **${verdict.grade}**: ${verdict.reason}.`);

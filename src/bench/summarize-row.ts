@@ -2,6 +2,7 @@ import { FAILURE_MODES, INTERVENTIONS } from "../report/report-schema.js";
 import { listLayers } from "../scaffold/parse-scaffold-spec.js";
 import { TERMINAL_FAILURES, type BenchRow, type FillBucket } from "./bench-result-schema.js";
 import type { BenchRowSpec, RunOutcome } from "./run-bench.js";
+import { summarizeServer } from "./summarize-server.js";
 
 /** Context-fill buckets of the chart, in prompt tokens (the published cliff table's steps). */
 const FILL_EDGES = [0, 2000, 4000, 8000, 16000, 24000, 32000] as const;
@@ -72,6 +73,7 @@ export function summarizeRow(spec: BenchRowSpec, outcomes: readonly RunOutcome[]
     prompt_tokens_per_completed: completed ? Math.round(promptTokens / completed) : null,
     prefix_stability: prefixTurns ? prefixExtended / prefixTurns : null,
     prefix_breaks: { after_summary: prefixAfterSummary, other: prefixTurns - prefixExtended - prefixAfterSummary },
+    server: summarizeServer(outcomes),
     interventions,
     fill,
   };

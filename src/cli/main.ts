@@ -1,4 +1,5 @@
 import { benchCommand } from "./bench-command.js";
+import { demoCommand } from "./demo-command.js";
 import type { CliDeps } from "./cli-deps.js";
 import { doctorCommand } from "./doctor-command.js";
 import { runCommand } from "./run-command.js";
@@ -7,6 +8,7 @@ import { serveCommand } from "./serve-command.js";
 export const USAGE = `Usage: local-agent <command> [options]
 
 Commands:
+  demo     a first run: the agent on a bundled sample project (local-agent demo --help)
   run      run the agent on a local git checkout (local-agent run --help)
   bench    measure tool-call reliability on the task suite (local-agent bench --help)
   doctor   check the model server, the model and the sandbox
@@ -18,6 +20,8 @@ Set-up and configuration: see README.md.`;
 export async function main(argv: string[], deps: CliDeps): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case "demo":
+      return demoCommand(rest, deps);
     case "run":
       return runCommand(rest, deps);
     case "bench":

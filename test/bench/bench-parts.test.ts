@@ -6,6 +6,7 @@ import type { BenchRow } from "../../src/bench/bench-result-schema.js";
 import { decideVerdict } from "../../src/bench/decide-verdict.js";
 import { measurePrefixStability } from "../../src/bench/measure-prefix-stability.js";
 import { scoreRun } from "../../src/bench/score-run.js";
+import { summarizeServer } from "../../src/bench/summarize-server.js";
 import { withTestCache } from "../../src/bench/with-test-cache.js";
 import type { ChatMessage } from "../../src/model/types.js";
 import type { Report, TurnRecord } from "../../src/report/report-schema.js";
@@ -105,5 +106,27 @@ describe("scoreRun", () => {
     // A run spent repeating one call failed of the loop, even if a format error came last.
     expect(score("format_errors", {}, [...Array.from({ length: 5 }, () => ({ failure_mode: "infinite_loop" as const })), { failure_mode: "tool_call_hallucination", valid: false }])).toBe("infinite_loop");
     expect(score("model_error")).toBe("other");
+  });
+});
+
+describe("summarizeServer (what the model server measured)", () => {
+  const attempt = (fields: Partial<TurnRecord["attempts"][number]>) => ({ raw_valid: true, error: null, done_reason: "stop", prompt_tokens: 1000, completion_tokens: 40, latency_ms: 900, ...fields });
+  const outcome = (attempts: TurnRecord["attempts"]) =>
+    ({ report: { duration_ms: 30_000, turns: [{ kind: "agent", attempts }] } as unknown as Report }) as Parameters<typeof summarizeServer>[0][number];
+
+  it("takes generation speed, prompt time and KV-cache reuse from the server's own figures", () => {
+    const server = summarizeServer([
+      outcome([attempt({ eval_ms: 2000, prompt_eval_ms: 500, cached_prompt_tokens: 0 }), attempt({ eval_ms: 2000, prompt_eval_ms: 100, cached_prompt_tokens: 900 })]),
+    ]);
+    expect(server).toMatchObject({ calls_per_task: 2, wall_ms_per_task: 30_000, generation_tokens_per_s: 20, prompt_eval_ms_per_call: 300 });
+    expect(server?.cache_reuse).toBeCloseTo(0.45);
+    // 1,100 uncached tokens in 600 ms.
+    expect(server?.prompt_tokens_per_s).toBeCloseTo(1833.3, 0);
+  });
+
+  it("says nothing it was not told: no cache figure without cache counts, null for a silent server", () => {
+    const ollamaLike = summarizeServer([outcome([attempt({ eval_ms: 1000, prompt_eval_ms: 200 })])]);
+    expect(ollamaLike).toMatchObject({ cache_reuse: null, prompt_tokens_per_s: null, generation_tokens_per_s: 40 });
+    expect(summarizeServer([outcome([attempt({})])])).toBeNull();
   });
 });

@@ -22,6 +22,8 @@ export async function startFakeLlamaServer(options: FakeLlamaOptions = {}): Prom
     buildInfo: options.buildInfo ?? "b6500-0123abcd",
     totalSlots: options.totalSlots ?? 1,
     loading: options.loading ?? false,
+    // Current builds name the file type themselves, in llama.cpp's long form; null: an older build.
+    ftype: options.ftype === undefined ? "Q5_K - Medium" : options.ftype,
   };
   const requests: RecordedRequest[] = [];
   const replies: FakeCompletionReply[] = [];
@@ -100,6 +102,7 @@ export async function startFakeLlamaServer(options: FakeLlamaOptions = {}): Prom
       total_slots: state.totalSlots,
       model_alias: state.alias,
       model_path: state.modelPath,
+      ...(state.ftype === null ? {} : { model_ftype: state.ftype }),
       chat_template: "{% for message in messages %}<|im_start|>{{ message.role }}\n{{ message.content }}<|im_end|>\n{% endfor %}",
       chat_template_caps: {},
       modalities: { vision: false, audio: false },
@@ -117,7 +120,7 @@ export async function startFakeLlamaServer(options: FakeLlamaOptions = {}): Prom
           object: "model",
           created: 1735142223,
           owned_by: "llamacpp",
-          meta: { vocab_type: 2, n_vocab: 152064, n_ctx_train: state.nCtxTrain, n_embd: 3584, n_params: 7615616512, size: 5444831232 },
+          meta: { vocab_type: 2, n_vocab: 152064, n_ctx_train: state.nCtxTrain, n_embd: 3584, n_params: 7615616512, size: 5444831232, ...(state.ftype === null ? {} : { ftype: state.ftype }) },
         },
       ],
     };
@@ -314,6 +317,8 @@ export interface FakeLlamaOptions {
   slotsDisabled?: boolean;
   /** How many slots `GET /slots` shows as processing; default 0. */
   busySlots?: number;
+  /** `model_ftype` in `/props` and `meta.ftype` in `/v1/models`; default `Q5_K - Medium`; null leaves them out (older builds). */
+  ftype?: string | null;
 }
 
 /** One scripted `/completion` answer; an empty queue answers `{"tool":"run_tests","args":{}}`. */

@@ -67,7 +67,7 @@ describe("createLlamaCppBackend: info()", () => {
   });
 
   it("prefers the alias as the name and warns about q3 quants and small contexts", async () => {
-    const server = await fake({ alias: "tiny-coder", modelPath: "/m/tiny-coder-1.5b.IQ3_XXS.gguf", nCtx: 4096 });
+    const server = await fake({ alias: "tiny-coder", modelPath: "/m/tiny-coder-1.5b.IQ3_XXS.gguf", nCtx: 4096, ftype: null });
     const info = await createLlamaCppBackend({ url: server.url }).info();
     expect(info.name).toBe("tiny-coder");
     expect(info.quantization).toBe("IQ3_XXS");
@@ -299,8 +299,20 @@ describe("createLlamaCppBackend: chat rendering", () => {
     ["/m/gemma-2-9b-it-BF16.gguf", "BF16"],
     ["/m/my-finetune.gguf", null],
   ])("reads the quantization of %s from its file name", async (modelPath, quantization) => {
-    const server = await fake({ modelPath });
+    const server = await fake({ modelPath, ftype: null });
     expect((await createLlamaCppBackend({ url: server.url }).info()).quantization).toBe(quantization);
+  });
+
+  it.each([
+    ["Q4_K - Medium", "Q4_K_M"],
+    ["Q5_K - Small", "Q5_K_S"],
+    ["Q4_1", "Q4_1"],
+    ["IQ4_XS - 4.25 bpw", "IQ4_XS"],
+  ])("takes a current server's own file type %s as %s, whatever the file is called", async (ftype, quantization) => {
+    // A real llama-server without --alias reports the -m path as its alias: the name is the file.
+    const server = await fake({ modelPath: "/srv/models/my-finetune.gguf", alias: "/srv/models/my-finetune.gguf", ftype });
+    const info = await createLlamaCppBackend({ url: server.url }).info();
+    expect(info).toMatchObject({ quantization, name: "my-finetune.gguf" });
   });
 });
 

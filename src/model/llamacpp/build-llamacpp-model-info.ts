@@ -70,8 +70,8 @@ export function buildLlamaCppModelInfo(params: {
   const alias = props.model_alias?.trim() ? baseName(props.model_alias.trim()) : null;
   const name = alias || fileName || model?.id || "unknown model";
   const quantization =
-    props.model_ftype?.trim() ||
-    model?.meta?.ftype?.trim() ||
+    ftypeName(props.model_ftype) ??
+    ftypeName(model?.meta?.ftype) ??
     (quantizationFromName(fileName) ?? quantizationFromName(props.model_alias) ?? quantizationFromName(model?.id));
 
   const slotContext = props.default_generation_settings?.n_ctx ?? null;
@@ -115,4 +115,16 @@ export function buildLlamaCppModelInfo(params: {
 
 function baseName(file: string): string {
   return file.split(/[\\/]/).pop() || file;
+}
+
+/**
+ * llama.cpp's own file-type names (`llama_model_ftype_name`) spell K-quant sizes out
+ * ("Q4_K - Medium"); the report uses the GGUF file-name form everyone knows (`Q4_K_M`).
+ */
+export function ftypeName(ftype: string | null | undefined): string | null {
+  const text = ftype?.trim();
+  if (!text) return null;
+  const sized = /^(\S+) - (Small|Medium|Large|Extra Small)$/i.exec(text);
+  if (sized) return `${sized[1]}_${{ small: "S", medium: "M", large: "L", "extra small": "XS" }[sized[2]?.toLowerCase() ?? ""] ?? ""}`;
+  return text.split(" - ")[0]?.trim() || null;
 }
