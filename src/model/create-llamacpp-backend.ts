@@ -6,6 +6,7 @@ import { ModelError } from "./model-error.js";
 import { DEFAULT_MODEL_REQUEST_LIMITS, MODEL_IDLE_TIMEOUT_ENV, type ModelRequestLimits } from "./model-request-limits.js";
 import type { ModelBackend, ModelInfo, ModelReply, ModelRequest } from "./types.js";
 import { buildLlamaCppModelInfo } from "./llamacpp/build-llamacpp-model-info.js";
+import { inspectLlamaCppLoaded } from "./llamacpp/inspect-llamacpp-loaded.js";
 import { readCompletionStream } from "./llamacpp/read-completion-stream.js";
 import { toLlamaCppError, type LlamaCppFailure, type LlamaCppStage } from "./llamacpp/to-llamacpp-error.js";
 import { toTemplateMessages, type TemplateMessage } from "./llamacpp/to-template-messages.js";
@@ -247,6 +248,13 @@ export function createLlamaCppBackend(params: {
       return info;
     },
     complete,
+    // Two small GETs, under the same guard and limit as the model information.
+    inspectLoaded: ({ signal }) =>
+      withModelRequestGuard(
+        { ...guardParams, limits: { ...limits, requestMs: limits.idleMs }, deadlineLabel: `the loaded state must come within the idle limit (${MODEL_IDLE_TIMEOUT_ENV})`, signal, maxBytes: INFO_MAX_BYTES },
+        (guard) => inspectLlamaCppLoaded({ url: base, fetch: guard.fetch, signal: guard.signal }),
+        (error) => toLlamaCppError({ kind: "thrown", error }, { url: base, stage: "props", signal }),
+      ),
   };
 }
 

@@ -5,7 +5,7 @@ import { compileGbnf } from "./gbnf-recognizer.js";
 /**
  * A stand-in for llama.cpp's `llama-server` on 127.0.0.1 (random port), speaking the shapes its
  * native API documents (tools/server/README.md): `GET /health`, `GET /props`, `GET /v1/models`,
- * `POST /apply-template`, and `POST /completion` streamed (server-sent events) or not. It records
+ * `GET /slots`, `POST /apply-template`, and `POST /completion` streamed (server-sent events) or not. It records
  * every request and answers `/completion` from a queue of scripted replies.
  *
  * Like the real server it refuses a prompt longer than its context with 400
@@ -68,6 +68,11 @@ export async function startFakeLlamaServer(options: FakeLlamaOptions = {}): Prom
         return;
       case "GET /props":
         sendJson(res, 200, propsBody());
+        return;
+      case "GET /slots":
+        // `--no-slots` answers 501, as llama-server does.
+        if (options.slotsDisabled) sendJson(res, 501, errorBody(501, "This server does not support slots endpoint.", "not_supported_error"));
+        else sendJson(res, 200, Array.from({ length: state.totalSlots }, (_, id) => ({ id, id_task: -1, n_ctx: state.nCtx, is_processing: (options.busySlots ?? 0) > id })));
         return;
       case "GET /v1/models":
       case "GET /models":
@@ -310,6 +315,10 @@ export interface FakeLlamaOptions {
   totalSlots?: number;
   /** Start in the "Loading model" state. */
   loading?: boolean;
+  /** `GET /slots` answers 501 (`--no-slots`). */
+  slotsDisabled?: boolean;
+  /** How many slots `GET /slots` shows as processing; default 0. */
+  busySlots?: number;
   /** `model_ftype` in `/props` and `meta.ftype` in `/v1/models`; default `Q5_K - Medium`; null leaves them out (older builds). */
   ftype?: string | null;
   /** `/apply-template` renders this text whatever the messages (a real `--jinja --chat-template gemma` renders "gemma"). */
