@@ -1,6 +1,7 @@
 import type { AppConfig } from "../config/app-env-schema.js";
 import type { JobStore } from "../jobs/open-job-store.js";
 import type { ModelBackend } from "../model/types.js";
+import type { RunStore } from "../store/open-run-store.js";
 import type { CommandRunner } from "../workspace/command-runner.js";
 
 /** Everything the app touches besides GitHub (which Probot hands it), injected for tests. */
@@ -8,6 +9,8 @@ export interface AppDeps {
   config: AppConfig;
   /** The durable job store (opened by the caller, so tests can look inside). */
   store: JobStore;
+  /** The run store (same SQLite file): every run's report, transcript and diff, for the dashboard. */
+  runs: RunStore;
   /** Host environment, for git and toolchain discovery; never passed to the repository's code. */
   env: NodeJS.ProcessEnv;
   /** The runner for the repository's commands (bwrap unless the operator turned it off). */

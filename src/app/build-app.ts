@@ -1,4 +1,8 @@
-import type { ApplicationFunction, Probot } from "probot";
+import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "probot";
+import { createDashboard, type Dashboard } from "../dashboard/create-dashboard.js";
+import { createLiveProgress } from "../dashboard/live/create-live-progress.js";
+import { instrumentExecute } from "../dashboard/live/instrument-execute.js";
+import { createAppMetrics } from "../metrics/create-app-metrics.js";
 import { getBotIdentity } from "../github/api/get-bot-identity.js";
 import { createJobScheduler, type JobScheduler } from "../jobs/create-job-scheduler.js";
 import type { Job, JobLogger } from "../jobs/job-schema.js";
@@ -18,6 +22,8 @@ export interface AppHandle {
   ready: Promise<void>;
   /** The scheduler, once the app function ran (tests drain it; shutdown stops it). */
   scheduler(): JobScheduler;
+  /** The dashboard and `/metrics` handler, once the app function ran (mounted on Probot's server when it has one). */
+  dashboard(): Dashboard;
 }
 
 /**
@@ -26,6 +32,7 @@ export interface AppHandle {
  */
 export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: AppHandle } {
   let scheduler: JobScheduler | null = null;
+  let dashboard: Dashboard | null = null;
   let resolveReady: () => void = () => undefined;
   let rejectReady: (error: unknown) => void = () => undefined;
   const ready = new Promise<void>((resolve, reject) => {
@@ -33,7 +40,7 @@ export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: App
     rejectReady = reject;
   });
 
-  const app: ApplicationFunction = (probot: Probot) => {
+  const app: ApplicationFunction = (probot: Probot, options?: ApplicationFunctionOptions) => {
     const log: JobLogger = {
       debug: (obj, msg) => probot.log.debug(obj, msg),
       info: (obj, msg) => probot.log.info(obj, msg),
@@ -46,6 +53,8 @@ export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: App
       bot.catch(() => (bot = null));
       return bot;
     };
+    const metrics = createAppMetrics({ store: deps.store });
+    const live = createLiveProgress({ now: deps.now, onCall: (event) => metrics.observeModelCall(event) });
     /** Tells GitHub how a job ended outside `executeJob` (it never ran, or was given up on). */
     const publish = async (job: Job, ending: JobEnding) => {
       const current = deps.store.get(job.id) ?? job;
@@ -65,8 +74,13 @@ export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: App
       ...(deps.abandonAfterMs === undefined ? {} : { abandonAfterMs: deps.abandonAfterMs }),
       ...(deps.retry?.intakeDelayMs ? { intakeRetryDelayMs: deps.retry.intakeDelayMs } : {}),
       intake: async (job) => intakeJob({ job, client: await probot.auth(job.installationId), config: deps.config, store: deps.store, log }),
-      execute: async (job, signal) =>
-        executeJob({ job, signal, client: await probot.auth(job.installationId), appClient: await probot.auth(), bot: () => botIdentity(job.installationId), deps, log }),
+      execute: instrumentExecute({
+        deps,
+        live,
+        metrics,
+        execute: async (job, signal, observed) =>
+          executeJob({ job, signal, client: await probot.auth(job.installationId), appClient: await probot.auth(), bot: () => botIdentity(job.installationId), deps: observed, log }),
+      }),
       // Every job ends with its check run completed, also when it ends outside `executeJob`.
       onError: (error, job) => running.track(publish(job, errorEnding(error))),
       onDropped: (job) => {
@@ -77,6 +91,8 @@ export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: App
       onQueueChanged: () => running.track(positions.refresh()),
     });
     scheduler = running;
+    dashboard = createDashboard({ ...deps, scheduler: running, publish, installationClient: (id) => probot.auth(id), live, metrics, log });
+    mountDashboard({ options, dashboard, log });
 
     probot.on(["issues.labeled", "issues.unlabeled", "issue_comment.created"], async (context) => {
       await handleWebhook({
@@ -103,6 +119,23 @@ export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: App
         if (!scheduler) throw new Error("the app function has not run yet");
         return scheduler;
       },
+      dashboard: () => {
+        if (!dashboard) throw new Error("the app function has not run yet");
+        return dashboard;
+      },
     },
   };
+}
+
+/**
+ * Serves the dashboard and `/metrics` on Probot's own server (`local-agent serve`, `probot run`).
+ * A Probot loaded without a server (tests, middleware set-ups) has nowhere to mount it; the
+ * handler stays reachable through the app handle.
+ */
+function mountDashboard(params: { options: ApplicationFunctionOptions | undefined; dashboard: Dashboard; log: JobLogger }): void {
+  try {
+    params.options?.addHandler((req, res) => params.dashboard.handle(req, res));
+  } catch (error) {
+    params.log.debug({ err: error instanceof Error ? error.message : String(error) }, "no server to mount the dashboard on");
+  }
 }

@@ -76,8 +76,10 @@ async function stages(run: JobRun, folder: { cleanup?: () => Promise<void> }): P
   folder.cleanup = dir.cleanup;
   const checkout = await checkoutJob(run, plan, dir.path);
   if (!checkout.ok) return checkout.ending;
-  // 3. run the agent.
-  const { report, checkpoints } = await runJob(run, plan, { dir: dir.path, testCommand: checkout.testCommand });
+  // 3. run: the preflight of the loaded model, then the agent; the run is stored.
+  const ran = await runJob(run, plan, { dir: dir.path, testCommand: checkout.testCommand });
+  if (!ran.ok) return ran.ending;
+  const { report, checkpoints } = ran;
   // 4. authorize: commit, and decide whether anything leaves this machine.
   const authorized = await authorizePush(run, plan, { dir: dir.path, report, checkpoints, deadlineMs: jobDeadlineMs(run.deps) });
   if (!authorized.ok) return authorized.ending;

@@ -9,6 +9,7 @@ import type { GitHubClient } from "../github/api/github-client.js";
 import { splitRepo } from "../github/api/github-client.js";
 import { postComment } from "../github/api/post-comment.js";
 import { authorizeActor } from "../github/authorize-actor.js";
+import { jobPageUrl } from "../dashboard/job-page-url.js";
 import { renderForGitHub, type GitHubPart } from "../github/render/render-for-github.js";
 import type { IntakeDecision } from "../jobs/create-job-scheduler.js";
 import type { Job, JobLogger } from "../jobs/job-schema.js";
@@ -65,7 +66,13 @@ async function decide(params: IntakeParams): Promise<IntakeDecision> {
     log.warn({ job: job.id, err: describeGitHubFailure(error) }, "could not add the 👀 reaction"),
   );
   const position = params.store.queuePosition(job.id) ?? 1;
-  const checkRunId = await createQueuedCheckRun({ client, repo: job.repo, headSha: context.headSha, output: queuedCheckOutput({ job, position }) });
+  const checkRunId = await createQueuedCheckRun({
+    client,
+    repo: job.repo,
+    headSha: context.headSha,
+    detailsUrl: jobPageUrl(params.config.publicUrl, job.id) ?? undefined,
+    output: queuedCheckOutput({ job, position }),
+  });
   params.store.update(job.id, { positionShown: position });
   return { status: "queued", checkRunId };
 }

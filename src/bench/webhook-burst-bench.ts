@@ -10,6 +10,7 @@ import { buildApp } from "../app/build-app.js";
 import { readAppEnv } from "../config/read-app-env.js";
 import { openJobStore } from "../jobs/open-job-store.js";
 import { ModelError } from "../model/model-error.js";
+import { openRunStore } from "../store/open-run-store.js";
 import { createPlainRunner } from "../workspace/plain-runner.js";
 
 export interface WebhookBurstResult {
@@ -66,9 +67,11 @@ export async function benchWebhookBurst(params: {
   const standIn = githubStandIn();
   const Octokit = ProbotOctokit.defaults({ request: { fetch: standIn } });
   const probot = new Probot({ appId: 1, privateKey, secret, Octokit, log: pino({ level: "silent" }) });
+  const runs = openRunStore({ file: path.join(params.dir, "jobs.sqlite"), now: () => new Date(), retentionDays: 0 });
   const { app, handle } = buildApp({
     config: env.config,
     store,
+    runs,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: params.dir },
     createRunner: async () => createPlainRunner({ env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } }),
     createModel: () => slowModel(params.modelMs),
@@ -110,6 +113,7 @@ export async function benchWebhookBurst(params: {
   const stored = new Set(jobs.map((job) => job.deliveryId));
   await handle.scheduler().stop();
   store.close();
+  runs.close();
   agent.destroy();
   await new Promise((resolve) => server.close(resolve));
   answered.sort((a, b) => a - b);

@@ -3,12 +3,15 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ModelError } from "../model/model-error.js";
+import { parseModelSpec } from "../model/parse-model-spec.js";
 import { renderMarkdown } from "../report/render-markdown.js";
 import { parseScaffoldSpec } from "../scaffold/parse-scaffold-spec.js";
 import { buildTask } from "../task/build-task.js";
 import { detectTestCommand } from "../task/detect-test-command.js";
 import { runHostGit } from "../workspace/host-git.js";
 import { runLocalTask } from "../pipeline/run-local-task.js";
+import { parseRetentionDays } from "../store/parse-retention-days.js";
+import { recordCliRun } from "../store/record-cli-run.js";
 import { positiveInt, positiveNumber } from "./parse-number-flag.js";
 import type { CliDeps } from "./cli-deps.js";
 
@@ -43,6 +46,8 @@ Runs the agent on a local git checkout and leaves its edits in the working tree.
   --record FILE         record the model's raw replies as a replay transcript
                         (default for live models: beside the report)
   --sandbox MODE        bwrap (default) or off ($LOCAL_AGENT_SANDBOX)
+  --data-dir DIR        also keep the run (report, transcript, diff) in DIR/jobs.sqlite,
+                        where \`local-agent serve\` lists it ($LOCAL_AGENT_DATA_DIR)
   --quiet               no per-turn progress
 
 Exit status: 0 task done (change: tests pass; question: answered), 1 not done, 2 bad usage.`;
@@ -72,6 +77,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
         report: { type: "string" },
         record: { type: "string" },
         sandbox: { type: "string" },
+        "data-dir": { type: "string" },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -100,6 +106,11 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
   if (!scaffold.ok) return usage(deps, scaffold.message);
   const sandboxMode = values.sandbox ?? deps.env.LOCAL_AGENT_SANDBOX ?? "bwrap";
   if (sandboxMode !== "bwrap" && sandboxMode !== "off") return usage(deps, `--sandbox must be bwrap or off, not "${sandboxMode}"`);
+
+  const dataDirValue = values["data-dir"] ?? (deps.env.LOCAL_AGENT_DATA_DIR?.trim() || undefined);
+  const dataDir = dataDirValue === undefined ? null : path.resolve(deps.cwd, dataDirValue);
+  const retentionDays = parseRetentionDays(deps.env.LOCAL_AGENT_RETENTION_DAYS);
+  if (typeof retentionDays === "string") return usage(deps, retentionDays);
 
   const repoDir = path.resolve(deps.cwd, values.repo);
   try {
@@ -208,6 +219,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     await fs.writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
     const markdownFile = reportFile.replace(/\.json$/, "") + ".md";
     await fs.writeFile(markdownFile, renderMarkdown(report));
+    const stored = dataDir === null ? null : await storeRun({ deps, dataDir, retentionDays, repoDir, report, modelSpec, recordFile });
     const t = report.totals;
     deps.stdout.write(
       [
@@ -217,6 +229,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
         report.answer ? `answer: ${report.answer}` : null,
         `report: ${reportFile} (markdown: ${markdownFile})`,
         recordFile ? `transcript: ${recordFile}` : null,
+        stored ? `stored: run ${stored.id} in ${stored.file} (local-agent serve shows it at /local-agent/runs/${stored.id})` : null,
       ]
         .filter(Boolean)
         .join("\n") + "\n",
@@ -230,6 +243,35 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     throw error;
   } finally {
     stop();
+  }
+}
+
+/** Keeps the run in the data folder's run store; a failure there is a warning, the run's result stands. */
+async function storeRun(params: {
+  deps: CliDeps;
+  dataDir: string;
+  retentionDays: number;
+  repoDir: string;
+  report: Awaited<ReturnType<typeof runLocalTask>>["report"];
+  modelSpec: string;
+  recordFile: string | null;
+}): Promise<{ id: number; file: string } | null> {
+  const { deps } = params;
+  const spec = parseModelSpec(params.modelSpec);
+  const replayed = spec.ok && spec.spec.backend === "replay" ? path.resolve(deps.cwd, spec.spec.file) : null;
+  try {
+    return await recordCliRun({
+      dataDir: params.dataDir,
+      retentionDays: params.retentionDays,
+      env: deps.env,
+      now: () => new Date(deps.now()),
+      repoDir: params.repoDir,
+      report: params.report,
+      transcriptFile: params.recordFile ?? replayed,
+    });
+  } catch (error) {
+    deps.stderr.write(`local-agent: warning: the run was not stored in ${params.dataDir}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return null;
   }
 }
 

@@ -14,7 +14,8 @@ export const SERVE_USAGE = `Usage: local-agent serve
 
 Starts the GitHub App (Probot) on PORT (default 3000), with the settings in the environment and
 in ./.env. Without APP_ID and a private key yet, it serves Probot's set-up page instead, which
-registers the app on GitHub from app.yml and writes the credentials to .env.`;
+registers the app on GitHub from app.yml and writes the credentials to .env.
+The dashboard is at /local-agent/ on the same port, Prometheus metrics at /metrics.`;
 
 /** Log fields that may carry credentials; pino replaces them before anything is written. */
 const REDACT = [
@@ -28,6 +29,10 @@ const REDACT = [
   "*.privateKey",
   "webhookSecret",
   "*.webhookSecret",
+  // pino-http logs request headers: the dashboard's session cookie must not end up in the log.
+  "req.headers.cookie",
+  "*.headers.cookie",
+  'res.headers["set-cookie"]',
 ];
 
 /**
@@ -80,13 +85,16 @@ export async function serveCommand(argv: string[], deps: CliDeps): Promise<numbe
   const { app, handle } = buildApp(appDeps);
   const server = await run(app, { env: { ...env, APP_ID: String(config.appId), PRIVATE_KEY: privateKey, WEBHOOK_SECRET: config.webhookSecret }, log: logger });
   await handle.ready;
-  logger.info({ port: server.port }, "local-agent is ready for webhooks");
+  logger.info({ port: server.port, dashboard: `${config.publicUrl ?? `http://localhost:${server.port}`}/local-agent/` }, "local-agent is ready for webhooks");
   const stop = deps.onInterrupt(() => {
+    // Open dashboard event streams would keep the server from closing.
+    handle.dashboard().close();
     void handle
       .scheduler()
       .stop()
       .finally(() => {
         appDeps.store.close();
+        appDeps.runs.close();
         void server.stop().finally(() => process.exit(0));
       });
   });

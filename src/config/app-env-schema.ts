@@ -17,7 +17,7 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 export const SANDBOX_MODES = ["bwrap", "off"] as const;
 
 /** Variables whose values never appear in messages or logs. */
-export const SECRET_ENV_VARS: ReadonlySet<string> = new Set(["WEBHOOK_SECRET", "PRIVATE_KEY", "OPENAI_API_KEY"]);
+export const SECRET_ENV_VARS: ReadonlySet<string> = new Set(["WEBHOOK_SECRET", "PRIVATE_KEY", "OPENAI_API_KEY", "GITHUB_CLIENT_SECRET", "LOCAL_AGENT_METRICS_TOKEN"]);
 
 /** The Probot default that signs nothing: with it anyone can forge webhooks (security_anchors 5.1). */
 const PROBOT_PLACEHOLDER_SECRET = "development";
@@ -174,6 +174,16 @@ export const AppEnvSchema = z
       }
       return host;
     }),
+    /** The context window every model call asks for; unset: min(the model's, 32768). */
+    LOCAL_AGENT_NUM_CTX: optional().transform((raw, ctx) => {
+      if (raw === undefined) return null;
+      const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+      if (!Number.isSafeInteger(value) || value < 512 || value > 1_048_576) {
+        ctx.addIssue({ code: "custom", message: "expected a context window in tokens from 512 to 1048576 (num_ctx), e.g. 16384; unset, it is min(the model's, 32768)" });
+        return z.NEVER;
+      }
+      return value;
+    }),
     /** The OpenAI-compatible server `openai:<model>` talks to (its API root, usually ending in /v1). */
     OPENAI_BASE_URL: optional().transform((raw, ctx) => {
       try {
@@ -224,6 +234,34 @@ export const AppEnvSchema = z
     LOCAL_AGENT_TIMEOUT_MINUTES: wholeNumber({ min: 1, max: 24 * 60, fallback: 20, meaning: "minutes a run may take" }),
     /** The limit of one test command, in minutes. */
     LOCAL_AGENT_TEST_TIMEOUT_MINUTES: wholeNumber({ min: 1, max: 24 * 60, fallback: 10, meaning: "minutes one test run may take" }),
+    /**
+     * Where people reach this app (e.g. https://agent.example.com): pull requests and check runs
+     * link to the dashboard there, and GitHub sign-in redirects back to it.
+     */
+    LOCAL_AGENT_PUBLIC_URL: optional().transform((raw, ctx) => {
+      if (raw === undefined) return null;
+      const text = raw.trim().replace(/\/+$/, "");
+      if (!isHttpUrl(text) || new URL(text).search !== "" || new URL(text).hash !== "") {
+        ctx.addIssue({ code: "custom", message: "expected the http(s) address people reach this app at, without a query, e.g. https://agent.example.com" });
+        return z.NEVER;
+      }
+      return text;
+    }),
+    /** Days a finished run stays in the run store; 0 keeps every run. */
+    LOCAL_AGENT_RETENTION_DAYS: wholeNumber({ min: 0, max: 36_500, fallback: 90, meaning: "days a finished run is kept; 0 keeps runs forever" }),
+    /** The GitHub App's OAuth client id (Probot's name; its set-up page writes it), for dashboard sign-in. */
+    GITHUB_CLIENT_ID: optional().transform((raw) => raw?.trim()),
+    /** The GitHub App's OAuth client secret, for dashboard sign-in (never logged or shown). */
+    GITHUB_CLIENT_SECRET: optional().transform((raw) => raw?.trim()),
+    /** A bearer token that lets Prometheus scrape `/metrics` from another machine. */
+    LOCAL_AGENT_METRICS_TOKEN: optional().transform((raw, ctx) => {
+      if (raw === undefined) return null;
+      if (raw.trim().length < 16) {
+        ctx.addIssue({ code: "custom", message: "expected a random token of at least 16 characters (e.g. `openssl rand -hex 24`), sent by Prometheus as a bearer token" });
+        return z.NEVER;
+      }
+      return raw.trim();
+    }),
     /** The largest file a sandboxed command may write, MB (RLIMIT_FSIZE). */
     LOCAL_AGENT_SANDBOX_FILE_MB: sandboxMb("LOCAL_AGENT_SANDBOX_FILE_MB", "fileMb"),
     /** Disk the checkout may take after a sandboxed command, MB (.git excluded). */
@@ -247,6 +285,13 @@ export const AppEnvSchema = z
         path: [],
         message:
           "PRIVATE_KEY and PRIVATE_KEY_PATH are both unset: set PRIVATE_KEY_PATH to the .pem file downloaded from the GitHub App settings, or PRIVATE_KEY to its contents",
+      });
+    }
+    if ((env.GITHUB_CLIENT_ID === undefined) !== (env.GITHUB_CLIENT_SECRET === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.GITHUB_CLIENT_ID === undefined ? "GITHUB_CLIENT_ID" : "GITHUB_CLIENT_SECRET"],
+        message: "dashboard sign-in needs both GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET (the GitHub App's \"Client ID\" and a generated client secret); set both, or neither",
       });
     }
     const deadline = env.LOCAL_AGENT_JOB_DEADLINE_MINUTES;
@@ -275,6 +320,8 @@ export const AppEnvSchema = z
     model: env.LOCAL_AGENT_MODEL,
     /** Normalized Ollama base URL. */
     ollamaHost: env.OLLAMA_HOST ?? DEFAULT_OLLAMA_HOST,
+    /** num_ctx for every call, or null for the backend's default. */
+    numCtx: env.LOCAL_AGENT_NUM_CTX,
     /** Normalized base URL of the OpenAI-compatible server. */
     openaiBaseUrl: env.OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL,
     /** Data folder, as given (relative paths are relative to the working directory). */
@@ -293,6 +340,15 @@ export const AppEnvSchema = z
     timeoutMinutes: env.LOCAL_AGENT_TIMEOUT_MINUTES,
     /** Test command time limit, minutes. */
     testTimeoutMinutes: env.LOCAL_AGENT_TEST_TIMEOUT_MINUTES,
+    /** Public base URL of the dashboard (no trailing slash), or null. */
+    publicUrl: env.LOCAL_AGENT_PUBLIC_URL,
+    /** Days finished runs are kept; 0 = forever. */
+    retentionDays: env.LOCAL_AGENT_RETENTION_DAYS,
+    /** The App's OAuth client for dashboard sign-in, or null when sign-in is off. */
+    oauth:
+      env.GITHUB_CLIENT_ID !== undefined && env.GITHUB_CLIENT_SECRET !== undefined ? { clientId: env.GITHUB_CLIENT_ID, clientSecret: env.GITHUB_CLIENT_SECRET } : null,
+    /** Bearer token for remote `/metrics` scrapes, or null (loopback only). */
+    metricsToken: env.LOCAL_AGENT_METRICS_TOKEN,
     /** Per-file write limit in the sandbox, MB (the runner reads the same variable). */
     sandboxFileMb: env.LOCAL_AGENT_SANDBOX_FILE_MB,
     /** Checkout size limit, MB (the runner reads the same variable). */

@@ -25,6 +25,8 @@ export function renderPullRequestBody(params: {
   via: "label" | "comment";
   draftReason: string | null;
   secrets: readonly string[];
+  /** The run's dashboard page (when LOCAL_AGENT_PUBLIC_URL is set): turn by turn, charts, transcript. */
+  runUrl?: string | null;
 }): GitHubMarkdown {
   const { report } = params;
   const t = report.totals;
@@ -42,6 +44,8 @@ export function renderPullRequestBody(params: {
   const model = [inlineCode(m.spec), m.quantization, m.num_ctx ? `num_ctx ${m.num_ctx}` : null, m.backend_version ? `${m.backend} ${m.backend_version}` : null].filter(Boolean).join(" · ");
   parts.push({ own: `\n\n### Tests\n${test}: ${testText(t.tests_before)} before → ${testText(t.tests_after)} after\n\n### Model\n${model}\n\n` });
   parts.push({ markdown: renderMarkdown(report, { collapsible: true, heading: "### Reliability report" }).trim(), note: "the full per-turn report is in the check run" });
+  // The app's own address (LOCAL_AGENT_PUBLIC_URL): an own part, so it is never the text cut to fit.
+  if (params.runUrl) parts.push({ own: `\n\n[This run turn by turn on the dashboard](${linkTarget(params.runUrl)}): context and validity charts, the transcript to replay.` });
   parts.push({
     own: `\n\n---\nWritten by a local model through local-agent, started by @${params.actor} with ${params.via === "label" ? "the label" : "`/fix`"}. Review it like any contribution.`,
   });
@@ -53,4 +57,9 @@ export function testText(summary: Report["totals"]["tests_before"]): string {
   if (summary.timed_out) return "timed out";
   if (summary.failed_count !== null) return `${summary.passed ? "✓" : "✗"} ${summary.failed_count} failing`;
   return summary.passed ? "✓ passing" : "✗ failing";
+}
+
+/** A URL as a markdown link target: a parenthesis, a space or an angle bracket in it would end or break the link. */
+function linkTarget(url: string): string {
+  return url.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }

@@ -6,6 +6,7 @@ import { cancelTarget } from "./store/cancel-target.js";
 import { claimNextJob, queuedPositions } from "./store/claim-next-job.js";
 import { insertJob } from "./store/insert-job.js";
 import { jobFromRow } from "./store/job-from-row.js";
+import { listJobs, type JobListFilter } from "./store/list-jobs.js";
 import { migrateJobStore } from "./store/migrate-job-store.js";
 import { noteGitHubWait } from "./store/note-github-wait.js";
 import { recoverAfterCrash } from "./store/recover-after-crash.js";
@@ -21,8 +22,8 @@ export type JobStore = {
    */
   insert(newJob: NewJob): InsertResult;
   get(id: number): Job | null;
-  /** Jobs in id order, optionally filtered. */
-  list(filter?: { status?: JobStatus | readonly JobStatus[]; repo?: string; number?: number; limit?: number }): Job[];
+  /** Jobs in id order (`order: "desc"`: newest first), optionally filtered. */
+  list(filter?: JobListFilter): Job[];
   /** Ids of the jobs with a status (and an id above `afterId`), in id order; cheap, no rows are decoded. */
   idsWithStatus(status: JobStatus, afterId?: number): number[];
   /** The target's pending, queued and running jobs, in id order. */
@@ -152,30 +153,4 @@ export function openJobStore(params: OpenJobStoreParams): JobStore {
       if (db.isOpen) db.close();
     },
   };
-}
-
-function listJobs(db: DatabaseSync, filter: { status?: JobStatus | readonly JobStatus[]; repo?: string; number?: number; limit?: number }): Job[] {
-  const where: string[] = [];
-  const values: Record<string, SQLInputValue> = {};
-  if (filter.status !== undefined) {
-    const statuses = typeof filter.status === "string" ? [filter.status] : filter.status;
-    if (statuses.length === 0) return [];
-    statuses.forEach((status, index) => {
-      values[`s${index}`] = status;
-    });
-    where.push(`status IN (${statuses.map((_status, index) => `:s${index}`).join(", ")})`);
-  }
-  if (filter.repo !== undefined) {
-    where.push("repo = :repo");
-    values.repo = filter.repo;
-  }
-  if (filter.number !== undefined) {
-    where.push("number = :number");
-    values.number = filter.number;
-  }
-  const limit = filter.limit === undefined ? "" : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
-  return db
-    .prepare(`SELECT * FROM jobs${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id${limit}`)
-    .all(values)
-    .map(jobFromRow);
 }

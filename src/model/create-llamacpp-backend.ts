@@ -6,9 +6,10 @@ import { ModelError } from "./model-error.js";
 import { DEFAULT_MODEL_REQUEST_LIMITS, MODEL_IDLE_TIMEOUT_ENV, type ModelRequestLimits } from "./model-request-limits.js";
 import type { ModelBackend, ModelInfo, ModelReply, ModelRequest } from "./types.js";
 import { buildLlamaCppModelInfo } from "./llamacpp/build-llamacpp-model-info.js";
+import { inspectLlamaCppLoaded } from "./llamacpp/inspect-llamacpp-loaded.js";
 import { readCompletionStream } from "./llamacpp/read-completion-stream.js";
 import { toLlamaCppError, type LlamaCppFailure, type LlamaCppStage } from "./llamacpp/to-llamacpp-error.js";
-import { toTemplateMessages } from "./llamacpp/to-template-messages.js";
+import { toTemplateMessages, type TemplateMessage } from "./llamacpp/to-template-messages.js";
 
 /** Temperature 0 makes small models loop more; 0.3–0.5 is the working range (DESIGN §1). */
 const DEFAULT_TEMPERATURE = 0.3;
@@ -174,9 +175,18 @@ export function createLlamaCppBackend(params: {
     const started = now();
     const { signal } = request;
 
-    const templateResponse = await postJson("apply-template", "/apply-template", { messages: toTemplateMessages(request.messages) }, guard, signal);
+    const messages = toTemplateMessages(request.messages);
+    const templateResponse = await postJson("apply-template", "/apply-template", { messages }, guard, signal);
     const template = TemplateSchema.safeParse(parseJson(await readText(templateResponse, "apply-template", signal), "apply-template", signal));
     if (!template.success) throw shapeError("POST /apply-template", "a `prompt` string", template.error);
+    const dropped = droppedMessage(messages, template.data.prompt);
+    if (dropped !== null) {
+      throw new ModelError(
+        "model_unusable",
+        `llama-server at ${base} renders the conversation without the ${dropped} message (its chat template gave ${JSON.stringify(template.data.prompt.slice(0, 60))})`,
+        "check its --chat-template: with --jinja on (the default of current builds) the flag takes Jinja text, so a built-in name such as `gemma` needs `--no-jinja` before it; or leave it out to use the GGUF's own template",
+      );
+    }
 
     const body: Record<string, unknown> = {
       prompt: template.data.prompt,
@@ -238,6 +248,13 @@ export function createLlamaCppBackend(params: {
       return info;
     },
     complete,
+    // Two small GETs, under the same guard and limit as the model information.
+    inspectLoaded: ({ signal }) =>
+      withModelRequestGuard(
+        { ...guardParams, limits: { ...limits, requestMs: limits.idleMs }, deadlineLabel: `the loaded state must come within the idle limit (${MODEL_IDLE_TIMEOUT_ENV})`, signal, maxBytes: INFO_MAX_BYTES },
+        (guard) => inspectLlamaCppLoaded({ url: base, fetch: guard.fetch, signal: guard.signal }),
+        (error) => toLlamaCppError({ kind: "thrown", error }, { url: base, stage: "props", signal }),
+      ),
   };
 }
 
@@ -270,4 +287,18 @@ function normalizeUrl(url: string): string {
     throw new Error(`llamacpp: "${url}" is not an http(s) URL; give llama-server's address, e.g. llamacpp:http://127.0.0.1:8080`);
   }
   return trimmed.replace(/\/+$/, "");
+}
+
+/**
+ * A chat template that leaves a message out of the prompt (seen on a real llama-server: with
+ * `--jinja`, `--chat-template gemma` is the literal text "gemma") makes every turn blind. The
+ * check is cheap: the first characters of each message must appear in the rendered prompt.
+ * Returns the first missing message's role, or null.
+ */
+function droppedMessage(messages: readonly TemplateMessage[], prompt: string): string | null {
+  for (const message of messages) {
+    const probe = message.content.trim().slice(0, 32);
+    if (probe !== "" && !prompt.includes(probe)) return message.role;
+  }
+  return null;
 }

@@ -5,6 +5,7 @@ import { withModelRequestGuard } from "./with-model-request-guard.js";
 import { ModelError } from "./model-error.js";
 import { DEFAULT_MODEL_REQUEST_LIMITS, MODEL_IDLE_TIMEOUT_ENV, type ModelRequestLimits } from "./model-request-limits.js";
 import { buildOllamaModelInfo, type OllamaModelFacts } from "./ollama/build-ollama-model-info.js";
+import { inspectOllamaLoaded } from "./ollama/inspect-ollama-loaded.js";
 import { createRequestFetch } from "./ollama/create-request-fetch.js";
 import { normalizeOllamaHost } from "./ollama/normalize-ollama-host.js";
 import { runOllamaChat, type OllamaChatBody } from "./ollama/run-ollama-chat.js";
@@ -196,6 +197,17 @@ export function createOllamaBackend(params: CreateOllamaBackendParams): ModelBac
     spec,
     info: async (signal?: AbortSignal): Promise<ModelInfo> => (await facts(signal)).info,
     complete,
+    inspectLoaded: async ({ warmUp, signal }) => {
+      const numCtx = (await facts(signal)).info.numCtx;
+      // Loading the model (the warm-up) is a model request like any other: it gets the request
+      // limit; only looking at /api/ps must answer within the idle limit, like the model facts.
+      const looking = { limits: { ...limits, requestMs: limits.idleMs }, deadlineLabel: `the loaded state must come within the idle limit (${MODEL_IDLE_TIMEOUT_ENV})` };
+      return withModelRequestGuard(
+        { server, stallHint: OLLAMA_STALL_HINT, fetch: baseFetch, signal, maxBytes: INFO_MAX_BYTES, ...(warmUp ? { limits } : looking) },
+        (guard) => inspectOllamaLoaded({ host, model, numCtx, warmUp, fetch: guard.fetch, signal: guard.signal }),
+        (error) => failure(error, context("ps", signal)),
+      );
+    },
   };
 }
 

@@ -1,3 +1,5 @@
+import type { InspectLoaded } from "./loaded-model-state.js";
+
 /**
  * The one small interface every model backend implements (`ollama`, `llamacpp`, `openai`,
  * `replay`, `sim`). The agent loop sees only this; it never knows which server is behind it.
@@ -105,4 +107,9 @@ export interface ModelBackend {
   info(signal?: AbortSignal): Promise<ModelInfo>;
   /** One model call. Throws `ModelError` for failures the user must act on. */
   complete(request: ModelRequest): Promise<ModelReply>;
+  /**
+   * What the server has really loaded (live backends only): the preflight compares it with the
+   * context the run asks for, the dashboard shows it. Absent for replay, sim and test models.
+   */
+  inspectLoaded?: InspectLoaded;
 }

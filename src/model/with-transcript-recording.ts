@@ -17,6 +17,7 @@ export function withTranscriptRecording(backend: ModelBackend, params: { file: s
   return {
     spec: backend.spec,
     info: (signal) => backend.info(signal),
+    ...(backend.inspectLoaded ? { inspectLoaded: backend.inspectLoaded } : {}),
     async complete(request) {
       await prepare();
       const reply = await backend.complete(request);

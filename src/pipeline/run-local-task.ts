@@ -92,6 +92,8 @@ export async function runLocalTask(params: RunLocalTaskParams): Promise<RunLocal
       model: info,
       outcome: fields.outcome,
       exitReason: fields.exitReason,
+      exitKind: fields.agent?.exit ?? "setup_failed",
+      contextBudget: limits.contextBudget,
       scaffold: listLayers(params.layers),
       sandbox: runner.describe(),
       turns: fields.agent ? turnRecords(fields.agent.history) : [],

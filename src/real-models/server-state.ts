@@ -22,7 +22,14 @@ export const ServerState = z.object({
   /** `ollama serve`. */
   ollama: ServerProcess,
   /** One `llama-server` per model, in lock order. */
-  llamaServers: z.array(ServerProcess.extend({ /** The lock's model id. */ model: z.string() })),
+  llamaServers: z.array(
+    ServerProcess.extend({
+      /** The lock's model id. */
+      model: z.string(),
+      /** The arguments it was started with: a server started with others than today's is restarted. */
+      args: z.array(z.string()).default([]),
+    }),
+  ),
   /** The Ollama tags imported, in lock order. */
   ollamaTags: z.array(z.string()),
 });

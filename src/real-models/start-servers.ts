@@ -33,7 +33,7 @@ export async function startServers(params: StartServersParams): Promise<ServerSt
   const { lock, paths, log } = params;
   const weights = pickWeights(lock, params.models);
   const running = readState(paths);
-  if (running && (await isHealthy(running))) {
+  if (running && (await isHealthy(running)) && isCurrent(running, lock, paths)) {
     log("  servers already running (npm run real-models -- stop ends them)");
     // A changed lock (a new template) still reaches the running Ollama.
     const env = { ...withoutOllamaSettings(params.env), OLLAMA_HOST: running.ollama.url.replace(/^http:\/\//, "") };
@@ -80,16 +80,17 @@ export async function startServers(params: StartServersParams): Promise<ServerSt
       const url = `http://127.0.0.1:${port}`;
       const logFile = path.join(paths.run, `llama-server-${weight.id}.log`);
       log(`  starting llama-server for ${weight.id} on ${url}`);
+      const args = llamaServerArgs({ weight, file: path.join(paths.weights, weight.file), port, threads });
       const pid = await spawnServer({
         binary: llamaServer,
-        args: llamaServerArgs({ weight, file: path.join(paths.weights, weight.file), port, threads }),
+        args,
         env: params.env,
         logFile,
         name: `llama-server ${weight.id}`,
         ready: () => answers(`${url}/health`),
         timeoutMs: 120_000,
       });
-      state.llamaServers.push({ pid, binary: llamaServer, url, log: logFile, model: weight.id });
+      state.llamaServers.push({ pid, binary: llamaServer, url, log: logFile, model: weight.id, args });
       writeState(paths, state);
     }
   } catch (error) {
@@ -104,7 +105,9 @@ export function llamaServerArgs(params: { weight: WeightSpec; file: string; port
   const args = ["-m", params.file, "--host", "127.0.0.1", "--port", String(params.port), "-t", params.threads];
   args.push("-c", String(LLAMA_SERVER_CONTEXT), "--parallel", "1", "--metrics", "--no-webui");
   const template = suppliedTemplate(params.weight.chatTemplate);
-  if (template) args.push("--chat-template", template.llamaCpp);
+  // Built-in template names are only accepted with Jinja off; with it on (the default) the flag's
+  // text is the template itself, and `--chat-template gemma` renders the literal word "gemma".
+  if (template) args.push("--no-jinja", "--chat-template", template.llamaCpp);
   return args;
 }
 
@@ -113,6 +116,17 @@ function pickWeights(lock: RealModelsLock, ids: readonly string[] | undefined): 
   const unknown = ids.filter((id) => !lock.weights.some((weight) => weight.id === id));
   if (unknown.length > 0) throw new SetupError(`unknown model(s): ${unknown.join(", ")}`, `choose from ${lock.weights.map((weight) => weight.id).join(", ")}`);
   return lock.weights.filter((weight) => ids.includes(weight.id));
+}
+
+/** Each running llama-server was started with the arguments today's lock would give it. */
+function isCurrent(state: ServerState, lock: RealModelsLock, paths: RealModelsPaths): boolean {
+  return state.llamaServers.every((server) => {
+    const weight = lock.weights.find((candidate) => candidate.id === server.model);
+    if (!weight) return false;
+    const port = Number(new URL(server.url).port);
+    const threads = server.args[server.args.indexOf("-t") + 1] ?? "";
+    return JSON.stringify(server.args) === JSON.stringify(llamaServerArgs({ weight, file: path.join(paths.weights, weight.file), port, threads }));
+  });
 }
 
 async function isHealthy(state: ServerState): Promise<boolean> {

@@ -17,6 +17,10 @@ export interface BuildReportParams {
   model: ModelInfo;
   outcome: Outcome;
   exitReason: string;
+  /** The loop's exit as one word (`finished`, `max_turns`, …; `setup_failed` when it never ran). */
+  exitKind?: string | null;
+  /** The prompt-token budget of the run. */
+  contextBudget?: number | null;
   scaffold: readonly ScaffoldLayer[];
   sandbox: RunnerDescription;
   turns: readonly TurnRecord[];
@@ -60,6 +64,8 @@ export function buildReport(params: BuildReportParams): Report {
     },
     outcome: params.outcome,
     exit_reason: params.exitReason,
+    exit_kind: params.exitKind ?? null,
+    context_budget: params.contextBudget ?? null,
     scaffold: [...params.scaffold],
     sandbox: { mode: params.sandbox.mode, limits: { ...params.sandbox.limits } },
     summary: params.summary,

@@ -58,6 +58,13 @@ export const ReportSchema = z.object({
   outcome: Outcome,
   /** Why the run ended, in one line (e.g. "finish accepted; tests pass", "max turns (40) reached"). */
   exit_reason: z.string(),
+  /**
+   * How the agent loop ended, as one word for counting (`finished`, `max_turns`, `infinite_loop`,
+   * `setup_failed`, …); absent in reports written before it existed.
+   */
+  exit_kind: z.string().nullable().optional(),
+  /** The prompt-token budget the context layer kept the conversation under; absent in older reports. */
+  context_budget: z.number().int().positive().nullable().optional(),
   /** Scaffolding layers that were on. */
   scaffold: z.array(ScaffoldLayer),
   /** How the repository's commands were isolated. */

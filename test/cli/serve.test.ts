@@ -109,4 +109,28 @@ describe("local-agent serve", () => {
     expect(run.output()).not.toContain(secret);
     await fs.stat(path.join(cwd, "data", "jobs.sqlite"));
   });
+
+  it("serves the dashboard and /metrics on Probot's own server, and keeps the session cookie out of the log", async () => {
+    const cwd = await workdir();
+    const port = await freePort();
+    const run = start(cwd, {
+      APP_ID: "1",
+      PRIVATE_KEY: key(),
+      WEBHOOK_SECRET: "a-long-webhook-secret-for-tests",
+      LOCAL_AGENT_MODEL: "ollama:qwen2.5-coder:7b",
+      LOCAL_AGENT_DATA_DIR: path.join(cwd, "data"),
+      LOCAL_AGENT_SANDBOX: "off",
+      PORT: String(port),
+    });
+    await waitForPort(port);
+    const runs = await fetch(`http://127.0.0.1:${port}/local-agent/runs`, { headers: { cookie: "la_session=SessionCookieValue0123456789abcdefghijklmnop" } });
+    expect(runs.status).toBe(200);
+    expect(await runs.text()).toContain("No runs yet");
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(await metrics.text()).toContain("local_agent_queue_depth 0");
+    // The webhook route and Probot's own pages are untouched.
+    expect((await fetch(`http://127.0.0.1:${port}/ping`)).status).toBe(200);
+    await expect.poll(() => run.output()).toContain("/local-agent/runs 200");
+    expect(run.output()).not.toContain("SessionCookieValue0123456789");
+  });
 });

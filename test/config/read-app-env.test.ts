@@ -33,6 +33,7 @@ describe("readAppEnv", () => {
         webhookProxyUrl: null,
         model: "ollama:qwen2.5-coder:7b",
         ollamaHost: "http://127.0.0.1:11434",
+        numCtx: null,
         openaiBaseUrl: "http://127.0.0.1:1234/v1",
         dataDir: "./data",
         label: "local-agent",
@@ -42,6 +43,10 @@ describe("readAppEnv", () => {
         maxTurns: 40,
         timeoutMinutes: 20,
         testTimeoutMinutes: 10,
+        publicUrl: null,
+        retentionDays: 90,
+        oauth: null,
+        metricsToken: null,
         sandboxFileMb: 1024,
         sandboxCheckoutMb: 8192,
         modelTimeoutSeconds: 600,
@@ -76,6 +81,12 @@ describe("readAppEnv", () => {
       LOCAL_AGENT_MAX_TURNS: "60",
       LOCAL_AGENT_TIMEOUT_MINUTES: "45",
       LOCAL_AGENT_TEST_TIMEOUT_MINUTES: "5",
+      LOCAL_AGENT_NUM_CTX: "16384",
+      LOCAL_AGENT_PUBLIC_URL: "https://agent.example.com/",
+      LOCAL_AGENT_RETENTION_DAYS: "0",
+      GITHUB_CLIENT_ID: "Iv23liABCDEF",
+      GITHUB_CLIENT_SECRET: "0123456789abcdef0123456789abcdef01234567",
+      LOCAL_AGENT_METRICS_TOKEN: "scrape-token-0123456789",
       LOCAL_AGENT_MODEL_TIMEOUT: "900",
       LOCAL_AGENT_MODEL_IDLE_TIMEOUT: "120",
       LOCAL_AGENT_SANDBOX_FILE_MB: "256",
@@ -83,6 +94,11 @@ describe("readAppEnv", () => {
       LOG_LEVEL: "DEBUG",
     });
     expect(result.ok && result.config).toMatchObject({
+      numCtx: 16384,
+      publicUrl: "https://agent.example.com",
+      retentionDays: 0,
+      oauth: { clientId: "Iv23liABCDEF", clientSecret: "0123456789abcdef0123456789abcdef01234567" },
+      metricsToken: "scrape-token-0123456789",
       webhookProxyUrl: "https://smee.io/AbCdEf123",
       ollamaHost: "http://gpu-box:11434",
       openaiBaseUrl: "http://gpu-box:8000/v1",
@@ -116,6 +132,23 @@ describe("readAppEnv", () => {
     const kind = value === PKCS8 ? "PRIVATE KEY" : "RSA PRIVATE KEY";
     expect(pem.replace(/\s+/g, "")).toBe((value === PKCS8 ? PKCS8 : PKCS1).replace(/\s+/g, ""));
     expect(pem.startsWith(`-----BEGIN ${kind}-----\n`)).toBe(true);
+  });
+
+  it("explains bad dashboard settings, hiding the client secret and the metrics token", () => {
+    const errors = errorsOf({
+      ...BASE,
+      LOCAL_AGENT_PUBLIC_URL: "agent.example.com",
+      LOCAL_AGENT_RETENTION_DAYS: "-1",
+      GITHUB_CLIENT_SECRET: "only-the-secret-is-set",
+      LOCAL_AGENT_METRICS_TOKEN: "short",
+    });
+    expect(errors).toEqual([
+      expect.stringMatching(/^LOCAL_AGENT_PUBLIC_URL="agent.example.com": expected the http\(s\) address/),
+      expect.stringMatching(/^LOCAL_AGENT_RETENTION_DAYS="-1": expected a whole number from 0 to 36500/),
+      expect.stringMatching(/^LOCAL_AGENT_METRICS_TOKEN \(value hidden, 5 characters\): expected a random token/),
+      expect.stringMatching(/^GITHUB_CLIENT_ID is not set: dashboard sign-in needs both/),
+    ]);
+    expect(errors.join("\n")).not.toContain("only-the-secret-is-set");
   });
 
   it("refuses to start without a webhook secret, or with Probot's public 'development' one", () => {
@@ -158,10 +191,14 @@ describe("readAppEnv", () => {
       LOCAL_AGENT_TEST_TIMEOUT_MINUTES: "-3",
       LOCAL_AGENT_MODEL_TIMEOUT: "soon",
       LOCAL_AGENT_SANDBOX_CHECKOUT_MB: "1.5",
+      LOCAL_AGENT_NUM_CTX: "lots",
+      LOCAL_AGENT_RETENTION_DAYS: "a week",
       LOG_LEVEL: "verbose",
     });
     const byVariable = new Map(errors.map((message) => [message.split(/[ =(]/)[0], message]));
-    expect(errors).toHaveLength(17);
+    expect(errors).toHaveLength(19);
+    expect(byVariable.get("LOCAL_AGENT_NUM_CTX")).toMatch(/^LOCAL_AGENT_NUM_CTX="lots": expected a context window in tokens from 512 to 1048576/);
+    expect(byVariable.get("LOCAL_AGENT_RETENTION_DAYS")).toMatch(/^LOCAL_AGENT_RETENTION_DAYS="a week": expected a whole number from 0 to 36500/);
     expect(byVariable.get("LOCAL_AGENT_SANDBOX_CHECKOUT_MB")).toBe('LOCAL_AGENT_SANDBOX_CHECKOUT_MB="1.5": expected a whole number of megabytes; the default is 8192');
     expect(byVariable.get("LOCAL_AGENT_MODEL_TIMEOUT")).toBe('LOCAL_AGENT_MODEL_TIMEOUT="soon": expected a positive number of seconds; the default is 600');
     expect(byVariable.get("APP_ID")).toBe(
@@ -201,11 +238,14 @@ describe("describeAppConfig", () => {
       LOCAL_AGENT_MODEL: "llamacpp:http://user:pa55word@gpu-box:8080",
       OLLAMA_HOST: "http://gpu-box:11434",
       LOCAL_AGENT_MODEL_ALLOWLIST: "llamacpp:https://bob:sekrit@other:8443",
+      GITHUB_CLIENT_ID: "Iv23liABCDEF",
+      GITHUB_CLIENT_SECRET: "client-secret-0123456789abcdef",
+      LOCAL_AGENT_METRICS_TOKEN: "scrape-token-0123456789",
     });
     if (!result.ok) throw new Error(result.errors.join("\n"));
     const described = describeAppConfig(result.config);
     const text = JSON.stringify(described);
-    for (const secret of [SECRET, PKCS1.slice(40, 80), "PrivateChannel42", "pa55word", "sekrit"]) expect(text).not.toContain(secret);
+    for (const secret of [SECRET, PKCS1.slice(40, 80), "PrivateChannel42", "pa55word", "sekrit", "client-secret-0123456789abcdef", "scrape-token-0123456789"]) expect(text).not.toContain(secret);
     expect(described).toMatchObject({
       appId: 123456,
       privateKey: "from PRIVATE_KEY",

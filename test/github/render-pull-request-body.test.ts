@@ -82,6 +82,20 @@ describe("renderPullRequestBody", () => {
     expect(afterTable).toContain("</details>");
   });
 
+  it("links the run on the dashboard after the report: the link survives a cut report, and a parenthesis in the address cannot end it", () => {
+    const turns = Array.from({ length: 400 }, (_, i) => turn(i + 1, { note: "n".repeat(300) }));
+    const report = hostileReport({ summary: "s".repeat(60_000), turns });
+    const base = { report, issueNumber: 12, diff: [{ path: "src/sum.js", added: 1, removed: 1 }], actor: "alice", via: "label" as const, draftReason: null, secrets: [] };
+    const body = renderPullRequestBody({ ...base, runUrl: "https://agent.example.com/local-agent/jobs/3" });
+    expect(body.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
+    expect(body).toContain(
+      "the full per-turn report is in the check run)\n\n[This run turn by turn on the dashboard](https://agent.example.com/local-agent/jobs/3): context and validity charts, the transcript to replay.\n\n---\n",
+    );
+    const odd = renderPullRequestBody({ ...base, report: hostileReport({ summary: "ok" }), runUrl: "https://agent.example.com/a)b (c)/local-agent/jobs/3" });
+    expect(odd).toContain("(https://agent.example.com/a%29b%20%28c%29/local-agent/jobs/3)");
+    expect(renderPullRequestBody({ ...base, runUrl: null })).not.toContain("on the dashboard");
+  });
+
   it("file names with backticks, mentions or HTML stay inert in the diffstat", () => {
     const body = render(hostileReport({ summary: "ok" }), [{ path: "docs/`@team` <b>x</b>.md", added: 2, removed: 0 }]);
     expect(body).toContain("- `` docs/`@team` <b>x</b>.md `` (+2 −0)");

@@ -11,6 +11,7 @@ import { buildApp, type AppHandle } from "../../src/app/build-app.js";
 import type { AppDeps } from "../../src/app/app-deps.js";
 import { readAppEnv } from "../../src/config/read-app-env.js";
 import { openJobStore } from "../../src/jobs/open-job-store.js";
+import { openRunStore } from "../../src/store/open-run-store.js";
 import type { ModelBackend, ModelRequest } from "../../src/model/types.js";
 import { createCommandRunner } from "../../src/workspace/create-command-runner.js";
 import { checkAgainstOpenApi, recordRequests, type RecordedRequest } from "./openapi-check.js";
@@ -67,10 +68,13 @@ export interface Harness {
  * HTTP layer (nock) and the model scripted. Retry/throttle off, as Probot's testing docs advise.
  */
 export async function startHarness(params: {
-  script: ScriptStep[] | (() => ModelBackend);
+  /** A script for a scripted model, or a factory given what the app asked for (its spec and transcript file). */
+  script: ScriptStep[] | ((params: { spec: string; recordFile: string | null }) => ModelBackend);
   env?: Record<string, string>;
   dataDir?: string;
   maxAttempts?: number;
+  /** Added to the app's host environment (e.g. a PATH with a fake nvidia-smi first). */
+  hostEnv?: Record<string, string>;
   /** The job deadline and how long an aborted job may take to stop (ms). */
   jobDeadlineMs?: number;
   abandonAfterMs?: number;
@@ -101,13 +105,15 @@ export async function startHarness(params: {
   if (!env.ok) throw new Error(env.errors.join("\n"));
   const modelRequests: ModelRequest[] = [];
   const store = openJobStore({ file: path.join(dataDir, "jobs.sqlite"), now: () => new Date() });
+  const runs = openRunStore({ file: path.join(dataDir, "jobs.sqlite"), now: () => new Date(), retentionDays: env.config.retentionDays });
   const deps: AppDeps = {
     config: env.config,
     store,
-    env: { ...process.env, HOME: dataDir },
+    runs,
+    env: { ...process.env, HOME: dataDir, ...params.hostEnv },
     createRunner: () => createCommandRunner({ mode: "bwrap", env: process.env }),
-    createModel: () => {
-      const inner = typeof params.script === "function" ? params.script() : scriptedModel(params.script);
+    createModel: (asked) => {
+      const inner = typeof params.script === "function" ? params.script(asked) : scriptedModel(params.script);
       return {
         spec: inner.spec,
         info: (signal) => inner.info(signal),
@@ -115,6 +121,7 @@ export async function startHarness(params: {
           modelRequests.push(request);
           return inner.complete(request);
         },
+        ...(inner.inspectLoaded ? { inspectLoaded: inner.inspectLoaded } : {}),
       };
     },
     now: () => new Date(),
@@ -143,6 +150,7 @@ export async function startHarness(params: {
     close: async () => {
       await handle.scheduler().stop();
       store.close();
+      runs.close();
       nock.cleanAll();
       if (!params.dataDir) await fs.rm(dataDir, { recursive: true, force: true });
     },

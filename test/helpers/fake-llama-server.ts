@@ -5,7 +5,7 @@ import { compileGbnf } from "./gbnf-recognizer.js";
 /**
  * A stand-in for llama.cpp's `llama-server` on 127.0.0.1 (random port), speaking the shapes its
  * native API documents (tools/server/README.md): `GET /health`, `GET /props`, `GET /v1/models`,
- * `POST /apply-template`, and `POST /completion` streamed (server-sent events) or not. It records
+ * `GET /slots`, `POST /apply-template`, and `POST /completion` streamed (server-sent events) or not. It records
  * every request and answers `/completion` from a queue of scripted replies.
  *
  * Like the real server it refuses a prompt longer than its context with 400
@@ -24,6 +24,7 @@ export async function startFakeLlamaServer(options: FakeLlamaOptions = {}): Prom
     loading: options.loading ?? false,
     // Current builds name the file type themselves, in llama.cpp's long form; null: an older build.
     ftype: options.ftype === undefined ? "Q5_K - Medium" : options.ftype,
+    literalTemplate: options.literalTemplate ?? null,
   };
   const requests: RecordedRequest[] = [];
   const replies: FakeCompletionReply[] = [];
@@ -67,6 +68,11 @@ export async function startFakeLlamaServer(options: FakeLlamaOptions = {}): Prom
         return;
       case "GET /props":
         sendJson(res, 200, propsBody());
+        return;
+      case "GET /slots":
+        // `--no-slots` answers 501, as llama-server does.
+        if (options.slotsDisabled) sendJson(res, 501, errorBody(501, "This server does not support slots endpoint.", "not_supported_error"));
+        else sendJson(res, 200, Array.from({ length: state.totalSlots }, (_, id) => ({ id, id_task: -1, n_ctx: state.nCtx, is_processing: (options.busySlots ?? 0) > id })));
         return;
       case "GET /v1/models":
       case "GET /models":
@@ -127,8 +133,9 @@ export async function startFakeLlamaServer(options: FakeLlamaOptions = {}): Prom
       sendJson(res, 400, errorBody(400, "'messages' is required and must be an array of {role, content}", "invalid_request_error"));
       return;
     }
-    // ChatML, what Qwen's template renders, with the generation prompt appended.
-    const prompt =
+    // ChatML, what Qwen's template renders, with the generation prompt appended; or the literal
+    // text a real server renders when `--chat-template <name>` meets `--jinja`.
+    const prompt = state.literalTemplate ?? 
       messages.map((m: Record<string, unknown>) => `<|im_start|>${String(m.role)}\n${String(m.content)}<|im_end|>\n`).join("") +
       "<|im_start|>assistant\n";
     sendJson(res, 200, { prompt });
@@ -308,8 +315,14 @@ export interface FakeLlamaOptions {
   totalSlots?: number;
   /** Start in the "Loading model" state. */
   loading?: boolean;
+  /** `GET /slots` answers 501 (`--no-slots`). */
+  slotsDisabled?: boolean;
+  /** How many slots `GET /slots` shows as processing; default 0. */
+  busySlots?: number;
   /** `model_ftype` in `/props` and `meta.ftype` in `/v1/models`; default `Q5_K - Medium`; null leaves them out (older builds). */
   ftype?: string | null;
+  /** `/apply-template` renders this text whatever the messages (a real `--jinja --chat-template gemma` renders "gemma"). */
+  literalTemplate?: string;
 }
 
 /** One scripted `/completion` answer; an empty queue answers `{"tool":"run_tests","args":{}}`. */

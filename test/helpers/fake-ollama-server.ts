@@ -11,8 +11,13 @@
  * ```
  *
  * Endpoints: `GET|HEAD /api/version`, `GET /api/tags`, `POST /api/show`, `POST /api/chat`
- * (streamed NDJSON by default, one JSON object with `"stream": false`). Anything else gets Go's
+ * (streamed NDJSON by default, one JSON object with `"stream": false`), `GET /api/ps` and
+ * `POST /api/generate` with an empty prompt (which only loads the model). Anything else gets Go's
  * plain-text `404 page not found`.
+ *
+ * Loading: `/api/generate` and `/api/chat` load the model with the request's `num_ctx` and list
+ * it in `/api/ps`. `memory` makes the box small: `fitContext` caps the context Ollama allocates
+ * (as it does when VRAM is short), `vramShare` puts only part of the model in GPU memory.
  *
  * `/api/chat` checks requests in the server's order: body, model name, model installed (404
  * `model 'x' not found`), chat capability, `think` support, then the context window. The window
@@ -110,6 +115,17 @@ export interface FakeChatFlood {
 
 export type FakeChatReply = FakeChatSuccess | FakeChatFailure | FakeChatHang | FakeChatEmptyChunks | FakeChatFlood;
 
+/** An entry of `/api/ps` (ollama `api/types.go` ProcessModelResponse). */
+export interface FakeLoadedModel {
+  name: string;
+  /** Bytes the loaded model takes; default 5.6 GB. */
+  size?: number;
+  /** Bytes in GPU memory; default all of `size`. */
+  sizeVram?: number;
+  /** Context allocated; omitted from `/api/ps` when null (servers before 0.11). */
+  contextLength?: number | null;
+}
+
 /** Everything the fake saw, in arrival order. */
 export interface RecordedRequest {
   method: string;
@@ -132,6 +148,14 @@ export interface FakeOllamaServerOptions {
   replies?: FakeChatReply[] | ((call: { body: Record<string, unknown>; index: number }) => FakeChatReply);
   /** Context window when a request sends no `options.num_ctx`; default 4096 (Ollama < 24 GiB VRAM). */
   defaultNumCtx?: number;
+  /** Models already in memory when the server starts (another client loaded them). */
+  loaded?: FakeLoadedModel[];
+  /** A box with too little GPU memory: the largest context it allocates, the share of a model it keeps in VRAM (0–1). */
+  memory?: { fitContext?: number; vramShare?: number };
+  /** `/api/generate` (the load) fails with this Ollama error, e.g. an out-of-memory message. */
+  loadError?: string;
+  /** `/api/generate` (the load) never answers: a server stuck loading; the connection is held until the client leaves. */
+  loadHangs?: boolean;
 }
 
 export interface FakeOllamaServer {
@@ -170,6 +194,15 @@ export async function startFakeOllamaServer(options: FakeOllamaServerOptions = {
   const requests: RecordedRequest[] = [];
   const waiters: { path: string; count: number; resolve: () => void }[] = [];
   let chatIndex = 0;
+  const loaded: FakeLoadedModel[] = (options.loaded ?? []).map((entry) => ({ ...entry }));
+  const load = (name: string, numCtx: number) => {
+    const size = 5_600_000_000;
+    const contextLength = Math.min(numCtx, options.memory?.fitContext ?? Number.POSITIVE_INFINITY);
+    const entry: FakeLoadedModel = { name, size, sizeVram: Math.round(size * (options.memory?.vramShare ?? 1)), contextLength };
+    const at = loaded.findIndex((other) => canonicalName(other.name) === canonicalName(name));
+    if (at >= 0) loaded.splice(at, 1, entry);
+    else loaded.push(entry);
+  };
 
   const findModel = (name: unknown) =>
     typeof name === "string" ? models.find((model) => canonicalName(model.name) === canonicalName(name)) : undefined;
@@ -196,6 +229,17 @@ export async function startFakeOllamaServer(options: FakeOllamaServerOptions = {
       return sendJson(res, 200, showResponse(model));
     }
     if (method === "POST" && path === "/api/chat") return chat(res, record);
+    if ((method === "GET" || method === "HEAD") && path === "/api/ps") return sendJson(res, 200, { models: loaded.map(psEntry) });
+    if (method === "POST" && path === "/api/generate") {
+      const model = findModel(body.model);
+      if (!model) return sendJson(res, 404, { error: `model '${String(body.model)}' not found` });
+      if (typeof body.prompt === "string" && body.prompt !== "") return sendJson(res, 500, { error: "fake-ollama: /api/generate only loads (empty prompt)" });
+      if (options.loadError) return sendJson(res, 500, { error: options.loadError });
+      if (options.loadHangs) return;
+      const opts = isRecord(body.options) ? body.options : {};
+      load(model.name, typeof opts.num_ctx === "number" ? opts.num_ctx : defaultNumCtx);
+      return sendJson(res, 200, { model: model.name, created_at: new Date().toISOString(), response: "", done: true, done_reason: "load" });
+    }
     res.writeHead(404, { "content-type": "text/plain" }).end("404 page not found");
   };
 
@@ -212,6 +256,7 @@ export async function startFakeOllamaServer(options: FakeOllamaServerOptions = {
 
     const opts = isRecord(body.options) ? body.options : {};
     const numCtx = typeof opts.num_ctx === "number" ? opts.num_ctx : defaultNumCtx;
+    load(model.name, numCtx);
     const promptTokens = estimatePromptTokens(body.messages);
     const honoursTruncateFlag = versionAtLeast(version, [0, 12, 6]);
     const overflow = promptTokens > numCtx;
@@ -403,6 +448,20 @@ function details(model: Required<FakeOllamaModel>) {
     families: [model.architecture],
     parameter_size: model.parameterSize,
     quantization_level: model.quantization,
+  };
+}
+
+function psEntry(entry: FakeLoadedModel) {
+  const size = entry.size ?? 5_600_000_000;
+  return {
+    name: entry.name,
+    model: entry.name,
+    size,
+    digest: "2ae6f6dd7a3dd734790bbbf58b8909a606e0e7e97e94b7604e0aa7ae4490e6d8",
+    details: { parent_model: "", format: "gguf", family: "qwen2", families: ["qwen2"], parameter_size: "7.6B", quantization_level: "Q4_K_M" },
+    expires_at: new Date(Date.now() + 5 * 60_000).toISOString(),
+    size_vram: entry.sizeVram ?? size,
+    ...(entry.contextLength === null ? {} : { context_length: entry.contextLength ?? 4096 }),
   };
 }
 

@@ -169,16 +169,24 @@ export function nockComments(params: { repo: string; sent: Sent; status?: number
   });
 }
 
+/**
+ * Pull requests: created ones are recorded, and listing by `head` (`owner:branch`) finds them, as
+ * on GitHub (the app looks before it opens one; the dashboard looks up a run's pull request).
+ */
 export function nockCreatePull(params: { repo: string; sent: Sent; number?: number }) {
+  const number = params.number ?? 77;
   return nock(API)
     .persist()
     .get(`/repos/${params.repo}/pulls`)
     .query(true)
-    .reply(200, [])
+    .reply(200, (request: Request) => {
+      const head = new URL(request.url).searchParams.get("head");
+      const branch = head?.slice(head.indexOf(":") + 1);
+      return params.sent.pulls.filter((pull) => !branch || pull.head === branch).map(() => ({ number, html_url: `https://github.com/${params.repo}/pull/${number}` }));
+    })
     .post(`/repos/${params.repo}/pulls`)
     .reply(201, async (request: Request) => {
       params.sent.pulls.push((await bodyOf(request)) as unknown as Sent["pulls"][number]);
-      const number = params.number ?? 77;
       return { number, html_url: `https://github.com/${params.repo}/pull/${number}` };
     });
 }

@@ -66,6 +66,15 @@ describe("createLlamaCppBackend: info()", () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it("refuses a chat template that drops the conversation (a real --jinja --chat-template gemma renders 'gemma')", async () => {
+    const server = await fake({ literalTemplate: "gemma" });
+    const error = await createLlamaCppBackend({ url: server.url }).complete(agentRequest()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelError);
+    expect((error as ModelError).code).toBe("model_unusable");
+    expect((error as ModelError).hint).toContain("--no-jinja");
+    expect(server.requests.map((r) => r.path)).not.toContain("/completion");
+  });
+
   it("prefers the alias as the name and warns about q3 quants and small contexts", async () => {
     const server = await fake({ alias: "tiny-coder", modelPath: "/m/tiny-coder-1.5b.IQ3_XXS.gguf", nCtx: 4096, ftype: null });
     const info = await createLlamaCppBackend({ url: server.url }).info();

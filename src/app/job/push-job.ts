@@ -3,6 +3,7 @@ import { openGit } from "../../workspace/git/open-git.js";
 import { pushBranch } from "../../workspace/git/push-branch.js";
 import type { JobRun } from "./job-run.js";
 import type { JobPlan } from "./plan-job.js";
+import { workBase } from "./work-base.js";
 
 /**
  * Stage 5, push: the work branch, without force, with a freshly minted token; only a new
@@ -21,9 +22,8 @@ export async function pushJob(run: JobRun, plan: JobPlan, dir: string): Promise<
     env: deps.env,
     signal: run.signal,
   });
-  const base = plan.onPullRequestBranch ? context.headSha : `origin/${checkout.baseBranch}`;
   const out = await openGit({ dir, env: deps.env })
-    .raw(["diff", "--numstat", `${base}...HEAD`])
+    .raw(["diff", "--numstat", `${workBase(plan)}...HEAD`])
     .catch(() => "");
   const diff = out
     .split("\n")

@@ -1,3 +1,4 @@
+import { jobPageUrl } from "../../dashboard/job-page-url.js";
 import { renderPullRequestBody, type DiffStat } from "../../github/render-pull-request-body.js";
 import type { Report } from "../../report/report-schema.js";
 import { hintForReport, resultMessage } from "../job-messages.js";
@@ -31,7 +32,17 @@ export function pushedEnding(params: { run: JobRun; plan: JobPlan; report: Repor
       head: branch,
       base: plan.context.defaultBranch,
       draft: !completed,
-      body: (secrets) => renderPullRequestBody({ report, issueNumber: job.target === "issue" ? job.number : null, diff: params.diff, actor: job.actor, via: job.trigger, draftReason, secrets }),
+      body: (secrets) =>
+        renderPullRequestBody({
+          report,
+          issueNumber: job.target === "issue" ? job.number : null,
+          diff: params.diff,
+          actor: job.actor,
+          via: job.trigger,
+          draftReason,
+          secrets,
+          runUrl: jobPageUrl(run.deps.config.publicUrl, job.id),
+        }),
     },
   };
 }

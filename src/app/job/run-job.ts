@@ -1,23 +1,39 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { runLocalTask } from "../../pipeline/run-local-task.js";
+import { preflightModel } from "../../preflight/preflight-model.js";
 import type { Report } from "../../report/report-schema.js";
 import { parseScaffoldSpec } from "../../scaffold/parse-scaffold-spec.js";
+import { recordJobRun } from "../../store/record-job-run.js";
 import { commitPaths } from "../../workspace/git/commit-paths.js";
+import type { JobEnding } from "./job-ending.js";
+import { failedEnding } from "./job-endings.js";
 import type { JobRun } from "./job-run.js";
 import type { JobPlan } from "./plan-job.js";
+import { workBase } from "./work-base.js";
 
 /**
- * Stage 3, run: the agent on the checkout under the job's signal (cancel, shutdown, deadline),
- * with a checkpoint commit after each green test run. Keeps the report beside the transcript.
+ * Stage 3, run: first the preflight (the model loaded the way the run uses it, and what the server
+ * really allocated: a context smaller than the run's num_ctx ends the job here, before the first
+ * turn, with the figures and the remedy); then the agent on the checkout under the job's signal
+ * (cancel, shutdown, deadline), with a checkpoint commit after each green test run. Keeps the
+ * report beside the transcript, and the run (report, transcript, diff) in the run store, once
+ * per run whatever the job's ending turns out to be.
  */
-export async function runJob(run: JobRun, plan: JobPlan, checkout: { dir: string; testCommand: string | null }): Promise<{ report: Report; checkpoints: number }> {
+export async function runJob(
+  run: JobRun,
+  plan: JobPlan,
+  checkout: { dir: string; testCommand: string | null },
+): Promise<{ ok: true; report: Report; checkpoints: number } | { ok: false; ending: JobEnding }> {
   const { job, deps, log } = run;
   const { config } = deps;
   const { repoConfig } = plan.context;
   const reportBase = path.join(deps.reportsDir, `job-${job.id}`);
   await fs.mkdir(deps.reportsDir, { recursive: true });
-  const model = deps.createModel({ spec: plan.modelSpec, recordFile: `${reportBase}.transcript.jsonl` });
+  const transcriptFile = `${reportBase}.transcript.jsonl`;
+  const model = deps.createModel({ spec: plan.modelSpec, recordFile: transcriptFile });
+  const preflight = await preflightModel({ model, signal: run.signal, log });
+  if (!preflight.ok) return { ok: false, ending: failedEnding({ what: preflight.what, hint: preflight.hint }) };
   const scaffold = parseScaffoldSpec("all");
   if (!scaffold.ok) throw new Error(scaffold.message);
   const bot = await run.bot();
@@ -46,5 +62,6 @@ export async function runJob(run: JobRun, plan: JobPlan, checkout: { dir: string
     },
   });
   await fs.writeFile(`${reportBase}.json`, `${JSON.stringify(report, null, 2)}\n`);
-  return { report, checkpoints };
+  await recordJobRun({ deps, job, report, transcriptFile, workDir: checkout.dir, diffBase: workBase(plan), branch: plan.checkout.workBranch, log });
+  return { ok: true, report, checkpoints };
 }

@@ -4,7 +4,7 @@ import { collectErrorCodes, transportReasonOf } from "../collect-error-codes.js"
 import { closestModelNames } from "./closest-model-names.js";
 
 /** Which Ollama call failed; it decides how a 404 reads. */
-export type OllamaStage = "version" | "show" | "chat";
+export type OllamaStage = "version" | "show" | "chat" | "ps";
 
 export interface OllamaErrorContext {
   /** Normalized base URL, shown in messages so the user sees which server we talked to. */
@@ -22,7 +22,7 @@ export interface OllamaErrorContext {
   installedModels?: readonly string[] | null;
 }
 
-const PATHS: Record<OllamaStage, string> = { version: "GET /api/version", show: "POST /api/show", chat: "POST /api/chat" };
+const PATHS: Record<OllamaStage, string> = { version: "GET /api/version", show: "POST /api/show", chat: "POST /api/chat", ps: "GET /api/ps" };
 
 /**
  * Maps whatever the `ollama` client or fetch threw onto a `ModelError` whose message names the
