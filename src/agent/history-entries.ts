@@ -2,6 +2,7 @@ import type { HistoryEntry } from "../protocol/history.js";
 import type { Observation } from "../protocol/observation.js";
 import type { ToolCall } from "../protocol/tool-schemas.js";
 import type { TurnRecord } from "../protocol/turn-record.js";
+import { callKey } from "../scaffold/detect-loop.js";
 
 /** The history entries of a turn with a valid call: the call (made on `madeOn`), then what it returned. */
 export function callEntries(params: {
@@ -13,7 +14,15 @@ export function callEntries(params: {
 }): HistoryEntry[] {
   const { turn, call, result } = params;
   const entries: HistoryEntry[] = [
-    { type: "call", turn, call, raw: params.reply.raw, notes: params.reply.notes, workspaceVersion: params.madeOn },
+    {
+      type: "call",
+      turn,
+      call,
+      raw: params.reply.raw,
+      notes: params.reply.notes,
+      workspaceVersion: params.madeOn,
+      callKey: callKey(call, params.madeOn),
+    },
   ];
   if (result) {
     const { observation } = result;

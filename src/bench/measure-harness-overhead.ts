@@ -11,6 +11,7 @@ import { CHANGE_TOOLS, type ToolCall } from "../protocol/tool-schemas.js";
 import { SCAFFOLD_LAYERS, type TurnRecord } from "../protocol/turn-record.js";
 import { buildPrompt } from "../scaffold/context/build-prompt.js";
 import { createTokenEstimator } from "../scaffold/context/create-token-estimator.js";
+import { callKey } from "../scaffold/detect-loop.js";
 import { findLoop } from "../scaffold/find-loop.js";
 import { combineLayers } from "../scaffold/layers/combine-layers.js";
 import { createLayers } from "../scaffold/layers/create-layers.js";
@@ -56,7 +57,7 @@ export async function measureHarnessOverhead(params: { tokens: number; iteration
   while (estimator.estimate(buildPrompt({ history, context: true })) < params.tokens) {
     const call: ToolCall = { thought: "Read the next module.", tool: "read_file", args: { path: `src/module-${n}.js`, start_line: 1, end_line: READ_LINES } };
     const turn = turnRecord(++n, call);
-    history.push({ type: "call", turn, call, raw: JSON.stringify(call), notes: [], workspaceVersion: 0 });
+    history.push({ type: "call", turn, call, raw: JSON.stringify(call), notes: [], workspaceVersion: 0, callKey: callKey(call, 0) });
     history.push({ type: "observation", turn: n, tool: "read_file", ok: true, content: `src/module-${n}.js lines 1-${READ_LINES} of 200:\n${numberLines(sourceLines(n), 1)}`, readKey: `read:src/module-${n}.js:1-${READ_LINES}`, workspaceVersion: 0 });
   }
   const promptTokens = estimator.estimate(buildPrompt({ history, context: true }));

@@ -14,8 +14,11 @@ export type HistoryEntry =
   | { type: "task"; content: string }
   /** Schema re-injection as a fresh system message (reinject layer). */
   | { type: "reinject"; content: string; beforeTurn: number }
-  /** A turn that produced a valid tool call; `workspaceVersion` is the version it was made on (before it ran). */
-  | { type: "call"; turn: TurnRecord; call: ToolCall; raw: string; notes: string[]; workspaceVersion: number }
+  /**
+   * A turn that produced a valid tool call, made on the files at `workspaceVersion` (before it
+   * ran); `callKey` says which call on which files it was, for loop detection.
+   */
+  | { type: "call"; turn: TurnRecord; call: ToolCall; raw: string; notes: string[]; workspaceVersion: number; callKey: string }
   /** A turn whose reply could not be used; `raw` and `feedback` enter the conversation. */
   | { type: "invalid"; turn: TurnRecord; raw: string; feedback: string }
   /** What a tool returned. */

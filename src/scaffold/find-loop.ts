@@ -1,7 +1,7 @@
 import type { HistoryEntry } from "../protocol/history.js";
 import { nextTurnNumber } from "../protocol/history.js";
 import type { ToolCall } from "../protocol/tool-schemas.js";
-import { type CallRecord, canonicalJson, detectLoop, type LoopVerdict } from "./detect-loop.js";
+import { type CallRecord, callKey, detectLoop, LOOP_WINDOW, type LoopVerdict } from "./detect-loop.js";
 
 /**
  * Would `call`, made now on the files at `version`, repeat earlier calls (detect-loop's
@@ -16,24 +16,18 @@ export function findLoop(history: readonly HistoryEntry[], call: ToolCall, versi
   });
 }
 
+/** The last `LOOP_WINDOW` calls, oldest first (detectLoop looks at no more, so older ones are not keyed). */
 function callRecords(history: readonly HistoryEntry[]): CallRecord[] {
   const records: CallRecord[] = [];
-  history.forEach((entry, index) => {
-    if (entry.type !== "call") return;
-    const key = callKey(entry.call, entry.workspaceVersion);
-    if (entry.turn.interventions.includes("loop_detected")) {
-      records.push({ key, turn: entry.turn.n, failed: true });
-      return;
-    }
+  for (let index = history.length - 1; index >= 0 && records.length < LOOP_WINDOW; index--) {
+    const entry = history[index];
+    if (entry?.type !== "call") continue;
     // A call that ran is followed by its result.
     const result = history[index + 1];
-    if (result?.type === "observation" && result.turn === entry.turn.n)
-      records.push({ key, turn: entry.turn.n, failed: !result.ok });
-  });
+    if (entry.turn.interventions.includes("loop_detected"))
+      records.unshift({ key: entry.callKey, turn: entry.turn.n, failed: true });
+    else if (result?.type === "observation" && result.turn === entry.turn.n)
+      records.unshift({ key: entry.callKey, turn: entry.turn.n, failed: !result.ok });
+  }
   return records;
-}
-
-/** Tool, canonical arguments and workspace version: the same key means the same call on the same files. */
-function callKey(call: ToolCall, version: number): string {
-  return `${call.tool}${canonicalJson(call.args)}@${version}`;
 }

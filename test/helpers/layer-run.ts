@@ -4,6 +4,7 @@ import type { Observation, TestRun } from "../../src/protocol/observation.js";
 import { CHANGE_TOOLS, QUESTION_TOOLS, type ToolCall } from "../../src/protocol/tool-schemas.js";
 import type { Intervention, TurnRecord } from "../../src/protocol/turn-record.js";
 import { createTokenEstimator } from "../../src/scaffold/context/create-token-estimator.js";
+import { callKey } from "../../src/scaffold/detect-loop.js";
 import type { LayerRun, WorkspaceView } from "../../src/scaffold/layers/layer.js";
 import { scriptedModel } from "./scripted-model.js";
 
@@ -99,6 +100,7 @@ export function ranCall(
       raw: JSON.stringify(call),
       notes: [],
       workspaceVersion: madeOn,
+      callKey: callKey(call, madeOn),
     },
     {
       type: "observation",
@@ -122,6 +124,7 @@ export function blockedCall(n: number, call: ToolCall, interventions: Interventi
     raw: JSON.stringify(call),
     notes: [],
     workspaceVersion: 0,
+    callKey: callKey(call, 0),
   };
 }
 
