@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { z } from "zod";
-import { READ_TOOLS } from "../agent/tool-schemas.js";
+import { READ_TOOLS } from "../protocol/tool-schemas.js";
 import { createAllowedMatcher, validateAllowedPattern } from "../task/allowed-files.js";
 import { type Solution, SolutionSchema, type TaskSpec, TaskSpecSchema } from "./task-schema.js";
 

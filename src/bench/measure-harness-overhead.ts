@@ -1,17 +1,22 @@
-import { describeCall, type HistoryEntry } from "../agent/history.js";
+import { queryModel } from "../agent/ask-for-call.js";
+import { classifyTurn } from "../agent/classify-turn.js";
+import type { AgentRun } from "../agent/open-run.js";
 import { buildSystemPrompt } from "../agent/prompts/build-system-prompt.js";
 import { buildTaskMessage } from "../agent/prompts/build-task-message.js";
-import { CHANGE_TOOLS, toolCallJsonSchema, type ToolCall } from "../agent/tool-schemas.js";
 import { numberLines } from "../agent/tools/number-lines.js";
 import type { ModelBackend, ModelInfo } from "../model/types.js";
-import { SCAFFOLD_LAYERS, type TurnRecord } from "../report/report-schema.js";
-import { classifyFailure } from "../scaffold/classify-failure.js";
+import { DEFAULT_LIMITS } from "../protocol/agent-run.js";
+import { describeCall, type HistoryEntry } from "../protocol/history.js";
+import { CHANGE_TOOLS, type ToolCall } from "../protocol/tool-schemas.js";
+import { SCAFFOLD_LAYERS, type TurnRecord } from "../protocol/turn-record.js";
 import { buildPrompt } from "../scaffold/context/build-prompt.js";
 import { createTokenEstimator } from "../scaffold/context/create-token-estimator.js";
-import { canonicalJson, detectLoop, type CallRecord } from "../scaffold/detect-loop.js";
-import { queryToolCall } from "../scaffold/query-tool-call.js";
-import { toolCallGbnf } from "../scaffold/tool-call-gbnf.js";
+import { callKey } from "../scaffold/detect-loop.js";
+import { findLoop } from "../scaffold/find-loop.js";
+import { combineLayers } from "../scaffold/layers/combine-layers.js";
+import { createLayers } from "../scaffold/layers/create-layers.js";
 import type { Task } from "../task/build-task.js";
+import type { Workspace } from "../workspace/create-workspace.js";
 
 export interface HarnessOverhead {
   /** The context size asked for, in tokens. */
@@ -42,24 +47,20 @@ const TASK: Task = {
  */
 export async function measureHarnessOverhead(params: { tokens: number; iterations: number; now: () => number }): Promise<HarnessOverhead> {
   const tools = CHANGE_TOOLS;
-  const layers = new Set(SCAFFOLD_LAYERS);
   const estimator = createTokenEstimator();
   const files = Array.from({ length: 60 }, (_, i) => `src/module-${i}.js`);
   const history: HistoryEntry[] = [
     { type: "system", content: buildSystemPrompt({ task: TASK, tools }) },
     { type: "task", content: buildTaskMessage({ task: TASK, files, testCommand: "npm test" }) },
   ];
-  const calls: CallRecord[] = [];
   let n = 0;
   while (estimator.estimate(buildPrompt({ history, context: true })) < params.tokens) {
     const call: ToolCall = { thought: "Read the next module.", tool: "read_file", args: { path: `src/module-${n}.js`, start_line: 1, end_line: READ_LINES } };
     const turn = turnRecord(++n, call);
-    history.push({ type: "call", turn, call, raw: JSON.stringify(call), notes: [], workspaceVersion: 0 });
+    history.push({ type: "call", turn, call, raw: JSON.stringify(call), notes: [], workspaceVersion: 0, callKey: callKey(call, 0) });
     history.push({ type: "observation", turn: n, tool: "read_file", ok: true, content: `src/module-${n}.js lines 1-${READ_LINES} of 200:\n${numberLines(sourceLines(n), 1)}`, readKey: `read:src/module-${n}.js:1-${READ_LINES}`, workspaceVersion: 0 });
-    calls.push({ key: `read_file${canonicalJson(call.args)}@0`, turn: n, failed: false });
   }
   const promptTokens = estimator.estimate(buildPrompt({ history, context: true }));
-  const constraint = { jsonSchema: toolCallJsonSchema(tools), gbnf: toolCallGbnf(tools) };
   const reply = JSON.stringify({ thought: "Fix the rounding.", tool: "edit_file", args: { path: "src/paginate.js", old_text: "Math.floor(total / size)", new_text: "Math.ceil(total / size)" } });
   let sentBytes = 0;
   const model: ModelBackend = {
@@ -72,17 +73,15 @@ export async function measureHarnessOverhead(params: { tokens: number; iteration
     },
   };
 
+  const run = harnessRun({ history, model, estimator });
+
   const turnOnce = async () => {
-    const budgetCheck = estimator.estimate(buildPrompt({ history, context: true }));
-    const result = await queryToolCall({
-      model, prompt: buildPrompt({ history, context: true }), tools, layers, constraint, temperature: 0.3, maxTokens: 2048, info: INFO, estimator,
-      maxAttempts: 3, backoffMs: 0, sleep: async () => undefined, random: () => 0.5,
-    });
-    if (result.kind !== "call") throw new Error("measureHarnessOverhead: the fixed reply did not parse");
-    const key = `${result.call.tool}${canonicalJson(result.call.args)}@0`;
-    const loop = detectLoop({ previous: calls, next: { key, turn: n + 1 } });
-    classifyFailure({ agentTurn: n + 1, rawInvalid: !result.rawValid, errorCode: null, hadValidCall: true, truncation: false, loop: loop.kind !== "none", wrongFile: false, prematureStop: false });
-    return budgetCheck + describeCall(result.call).length;
+    const budgetCheck = estimator.estimate(run.hooks.view(history));
+    const asked = await queryModel(run, [], []);
+    if (asked?.kind !== "call") throw new Error("measureHarnessOverhead: the fixed reply did not parse");
+    const loop = findLoop(history, asked.call, 0);
+    classifyTurn(run, asked, { valid: true, loop: loop.kind !== "none" });
+    return budgetCheck + describeCall(asked.call).length;
   };
 
   for (let i = 0; i < Math.min(20, params.iterations); i++) await turnOnce();
@@ -100,6 +99,27 @@ export async function measureHarnessOverhead(params: { tokens: number; iteration
 const INFO: ModelInfo = {
   spec: "zero-latency", backend: "sim", name: "zero-latency", quantization: null, contextLength: 131072, numCtx: 32768, backendVersion: null, warnings: [],
 };
+
+/** The loop's view of a run with every layer on, over a built history and a checkout nothing touches. */
+function harnessRun(params: { history: HistoryEntry[]; model: ModelBackend; estimator: ReturnType<typeof createTokenEstimator> }): AgentRun {
+  const limits = { ...DEFAULT_LIMITS, backoffMs: 0 };
+  const workspace: Workspace = {
+    root: "/nonexistent",
+    version: 0,
+    written: [],
+    listFiles: async () => [],
+    readText: async () => ({ ok: false, reason: "not read" }),
+    checkWrite: () => ({ ok: false, reason: "not written" }),
+    writeText: async () => ({ ok: false, reason: "not written" }),
+    invalidate: () => undefined,
+  };
+  const { history } = params;
+  return {
+    task: TASK, tools: CHANGE_TOOLS, history, append: (...entries) => history.push(...entries), workspace, model: params.model, modelInfo: INFO,
+    estimator: params.estimator, hasTests: true, random: () => 0.5, hooks: combineLayers(createLayers(new Set(SCAFFOLD_LAYERS), limits)), limits,
+    clock: { now: () => 0, sleep: async () => undefined }, started: 0, runTests: null, env: {}, isAllowed: () => true,
+  };
+}
 
 function turnRecord(n: number, call: ToolCall): TurnRecord {
   return {

@@ -1,4 +1,4 @@
-import { findSimProfile } from "../model/sim/sim-profiles.js";
+import { findSimProfile } from "./sim/sim-profiles.js";
 import { TERMINAL_FAILURES, type BenchResult } from "./bench-result-schema.js";
 
 const MODE_LABEL: Record<string, string> = {

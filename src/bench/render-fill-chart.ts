@@ -1,4 +1,4 @@
-import { findSimProfile } from "../model/sim/sim-profiles.js";
+import { findSimProfile } from "./sim/sim-profiles.js";
 import type { BenchRow } from "./bench-result-schema.js";
 
 const WIDTH = 820;

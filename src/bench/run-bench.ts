@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { AgentExit, AgentLimits } from "../agent/run-agent.js";
-import { createSeededDraw } from "../model/sim/create-seeded-draw.js";
+import type { AgentExit, AgentLimits } from "../protocol/agent-run.js";
+import { createSeededDraw } from "./sim/create-seeded-draw.js";
 import type { ModelBackend, ModelInfo } from "../model/types.js";
 import { runLocalTask } from "../pipeline/run-local-task.js";
 import type { Report, ScaffoldLayer } from "../report/report-schema.js";

@@ -1,4 +1,4 @@
-import type { AgentExit } from "../agent/run-agent.js";
+import type { AgentExit } from "../protocol/agent-run.js";
 import type { FailureMode, Report } from "../report/report-schema.js";
 import { createAllowedMatcher } from "../task/allowed-files.js";
 import type { TerminalFailure } from "./bench-result-schema.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ToolCallSchema } from "../agent/tool-schemas.js";
+import { ToolCallSchema } from "../protocol/tool-schemas.js";
 import { normalizeRepoPath } from "../workspace/normalize-repo-path.js";
 
 /**

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { CHANGE_TOOLS, toolCallJsonSchema } from "../agent/tool-schemas.js";
+import { CHANGE_TOOLS, toolCallJsonSchema } from "../protocol/tool-schemas.js";
 import { readAppEnv } from "../config/read-app-env.js";
 import { ModelError } from "../model/model-error.js";
 import type { LoadedModelState } from "../model/loaded-model-state.js";

@@ -1,13 +1,15 @@
-import { DEFAULT_LIMITS, runAgent, type AgentLimits, type AgentResult } from "../agent/run-agent.js";
-import { turnRecords } from "../agent/history.js";
-import type { RunTests, TestRun } from "../agent/tools/tool-context.js";
+import { type AgentResult, runAgent } from "../agent/run-agent.js";
+import { type AgentLimits, DEFAULT_LIMITS } from "../protocol/agent-run.js";
+import { turnRecords } from "../protocol/history.js";
+import type { RunTests, TestRun } from "../protocol/observation.js";
 import type { ModelBackend, ModelInfo } from "../model/types.js";
 import { withRunDeadline } from "../model/with-run-deadline.js";
 import { buildReport } from "../report/build-report.js";
 import type { Outcome, Report, ScaffoldLayer, TestSummary, TurnRecord } from "../report/report-schema.js";
 import { summarizeTestRun } from "../report/summarize-test-run.js";
+import { createLayers } from "../scaffold/layers/create-layers.js";
 import { listLayers } from "../scaffold/parse-scaffold-spec.js";
-import { createAllowedMatcher, isUnderWorkflows, WORKFLOWS_REASON } from "../task/allowed-files.js";
+import { isUnderWorkflows, WORKFLOWS_REASON } from "../task/allowed-files.js";
 import type { Task } from "../task/build-task.js";
 import type { CommandRunner } from "../workspace/command-runner.js";
 import { createWorkspace } from "../workspace/create-workspace.js";
@@ -52,8 +54,6 @@ export async function runLocalTask(params: RunLocalTaskParams): Promise<RunLocal
   const startedAt = new Date(clock.now());
   const info = params.modelInfo ?? (await params.model.info(params.signal));
   const { task, runner } = params;
-  const scopeOn = params.layers.has("scope");
-  const allowed = createAllowedMatcher(task.allowed);
   const workspace = await createWorkspace({
     root: params.repoDir,
     env: params.env,
@@ -61,8 +61,8 @@ export async function runLocalTask(params: RunLocalTaskParams): Promise<RunLocal
       if (task.kind === "question") return { ok: false, reason: "this is a question task: nothing may be written" };
       // Whatever the globs or the scaffold layers say: the push of such a change would fail.
       if (isUnderWorkflows(path)) return { ok: false, reason: WORKFLOWS_REASON };
-      if (!scopeOn || allowed(path)) return { ok: true };
-      return { ok: false, reason: `"${path}" is not one of the allowed files (${task.allowed.join(", ")}); change only those` };
+      // The allowed files are the scope layer's to enforce (src/scaffold/layers/scope.ts).
+      return { ok: true };
     },
   });
   const limits: AgentLimits = { ...DEFAULT_LIMITS, ...budgetFor(info, params.limits), ...params.limits };
@@ -139,7 +139,7 @@ export async function runLocalTask(params: RunLocalTaskParams): Promise<RunLocal
     workspace,
     runTests,
     testCommand: params.testCommand,
-    layers: params.layers,
+    layers: createLayers(params.layers, limits),
     limits,
     env: params.env,
     signal: params.signal,

@@ -38,10 +38,10 @@ export function buildReport(params: BuildReportParams): Report {
   const agent = params.turns.filter((turn) => turn.kind === "agent");
   const agentCalls = agent.flatMap((turn) => turn.attempts);
   const interventions: Record<string, number> = Object.fromEntries(INTERVENTIONS.map((name) => [name, 0]));
-  const failureModes: Record<string, number> = Object.fromEntries(FAILURE_MODES.map((name) => [name, 0]));
+  const failure_modes: Record<string, number> = Object.fromEntries(FAILURE_MODES.map((name) => [name, 0]));
   for (const turn of params.turns) {
     for (const name of turn.interventions) interventions[name] = (interventions[name] ?? 0) + 1;
-    if (turn.failure_mode) failureModes[turn.failure_mode] = (failureModes[turn.failure_mode] ?? 0) + 1;
+    if (turn.failure_mode) failure_modes[turn.failure_mode] = (failure_modes[turn.failure_mode] ?? 0) + 1;
   }
   const executed = agent.filter((turn) => turn.valid && turn.tool !== null && !turn.interventions.includes("loop_detected")).length;
   return {
@@ -82,7 +82,7 @@ export function buildReport(params: BuildReportParams): Report {
       validity_effective: ratio(agent.filter((turn) => turn.valid).length, agent.length),
       retries: agent.reduce((sum, turn) => sum + Math.max(0, turn.attempts.length - 1), 0),
       interventions,
-      failure_modes: failureModes,
+      failure_modes: failure_modes,
       prompt_tokens: params.turns.reduce((sum, turn) => sum + turn.prompt_tokens, 0),
       completion_tokens: params.turns.reduce((sum, turn) => sum + turn.completion_tokens, 0),
       tests_before: params.testsBefore,

@@ -1,32 +1,33 @@
-export interface FinishState {
-  /** Files written so far. */
-  edits: number;
-  /** A test command exists. */
-  hasTests: boolean;
-  /** Workspace version at the last test run, null when tests never ran. */
-  testedVersion: number | null;
-  /** Current workspace version. */
-  version: number;
-  /** The last test run passed. */
-  lastPassed: boolean | null;
-  /** Short description of the last failing run, e.g. "2 failed". */
-  lastFailure: string | null;
-}
+import type { HistoryEntry } from "../protocol/history.js";
+import { lastTestRun } from "../protocol/history.js";
+import { FINISH_UNTESTED, FINISH_WITHOUT_EDITS, finishFailing } from "../protocol/layer-messages.js";
+import type { TestRun } from "../protocol/observation.js";
 
 /**
- * The stops layer's judgement of a `finish`: null when it may end the run, else the continuation
- * prompt explaining what is missing. Small models stop because finishing "looks like" the end.
+ * Is a `finish` premature? Null when it may end the run, else the continuation prompt saying
+ * what is missing: no file changed, changes the tests have not seen, or failing tests. Small
+ * models stop because finishing "looks like" the end. The stops layer refuses such a finish;
+ * without it the loop still records the turn as a premature stop.
  */
-export function checkFinish(state: FinishState): string | null {
-  if (state.edits === 0) {
-    return "You called finish, but you have not changed any file yet, so the issue is not fixed. Find the code that causes the problem, change it with edit_file or write_file, run the tests, and then call finish.";
-  }
-  if (!state.hasTests) return null;
-  if (state.testedVersion !== state.version) {
-    return "You called finish, but you have not run the tests since your last change. Call run_tests first; call finish only when they pass.";
-  }
-  if (state.lastPassed === false) {
-    return `You called finish, but the tests are failing${state.lastFailure ? ` (${state.lastFailure})` : ""}. Read the failure above, fix the code, run the tests again, and call finish when they pass.`;
-  }
+export function checkFinish(params: {
+  history: readonly HistoryEntry[];
+  /** Files written so far. */
+  edits: number;
+  /** The workspace version now. */
+  version: number;
+  /** A test command exists. */
+  hasTests: boolean;
+}): string | null {
+  if (params.edits === 0) return FINISH_WITHOUT_EDITS;
+  if (!params.hasTests) return null;
+  const last = lastTestRun(params.history);
+  if (!last || last.workspaceVersion !== params.version) return FINISH_UNTESTED;
+  if (!last.tests.summary.passed) return finishFailing(failureText(last.tests));
   return null;
+}
+
+function failureText(run: TestRun): string {
+  const { summary } = run;
+  if (summary.timed_out) return "timed out";
+  return summary.failed_count !== null ? `${summary.failed_count} failed` : `exit ${summary.exit_code ?? "killed"}`;
 }

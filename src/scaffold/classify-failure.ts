@@ -1,4 +1,4 @@
-import type { FailureMode } from "../report/report-schema.js";
+import type { FailureMode } from "../protocol/turn-record.js";
 import type { ReplyErrorCode } from "./repair/validate-call.js";
 
 export interface TurnSignals {

@@ -1,3 +1,5 @@
+import type { ToolCall } from "../protocol/tool-schemas.js";
+
 export interface CallRecord {
   /** Tool + canonical args + workspace version: the same key means the same call on the same files. */
   key: string;
@@ -16,7 +18,8 @@ export type LoopVerdict =
 
 const WARN_AT = 3;
 const STOP_AT = 5;
-const WINDOW = 12;
+/** Calls looked at: the most recent ones only. */
+export const LOOP_WINDOW = 12;
 
 /**
  * OpenHands' stuck patterns and Cline's identical-call counter, made deterministic: the same call
@@ -24,7 +27,7 @@ const WINDOW = 12;
  * 6 calls → warn. Checked before the call runs, with `next` being the call about to run.
  */
 export function detectLoop(params: { previous: readonly CallRecord[]; next: { key: string; turn: number } }): LoopVerdict {
-  const recent = params.previous.slice(-WINDOW);
+  const recent = params.previous.slice(-LOOP_WINDOW);
   const same = recent.filter((record) => record.key === params.next.key);
   const count = same.length + 1;
   const turns = [...same.map((record) => record.turn), params.next.turn];
@@ -45,6 +48,11 @@ export function detectLoop(params: { previous: readonly CallRecord[]; next: { ke
     }
   }
   return { kind: "none" };
+}
+
+/** Tool, canonical arguments and workspace version: the same key means the same call on the same files. */
+export function callKey(call: ToolCall, version: number): string {
+  return `${call.tool}${canonicalJson(call.args)}@${version}`;
 }
 
 /** Canonical JSON (sorted keys) so that argument order does not hide a repeat. */

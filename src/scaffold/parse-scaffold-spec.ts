@@ -1,4 +1,4 @@
-import { SCAFFOLD_LAYERS, type ScaffoldLayer } from "../report/report-schema.js";
+import { SCAFFOLD_LAYERS, type ScaffoldLayer } from "../protocol/turn-record.js";
 
 export type ScaffoldSpecResult = { ok: true; layers: Set<ScaffoldLayer> } | { ok: false; message: string };
 

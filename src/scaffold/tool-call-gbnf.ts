@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CONSTRAINED_CALL_SCHEMAS, type ToolName } from "../agent/tool-schemas.js";
+import { CONSTRAINED_CALL_SCHEMAS, type ToolName } from "../protocol/tool-schemas.js";
 
 /**
  * A llama.cpp GBNF grammar (syntax: llama.cpp `grammars/README.md`) for exactly one tool call

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AgentLimits } from "../../src/agent/run-agent.js";
+import type { AgentLimits } from "../../src/protocol/agent-run.js";
 import { ModelError } from "../../src/model/model-error.js";
 import type { ChatMessage } from "../../src/model/types.js";
 import { runLocalTask } from "../../src/pipeline/run-local-task.js";

@@ -1,9 +1,10 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ToolCall } from "../../src/agent/tool-schemas.js";
+import type { ToolCall } from "../../src/protocol/tool-schemas.js";
 import { executeToolCall } from "../../src/agent/tools/execute-tool-call.js";
-import type { ToolContext, TestRun } from "../../src/agent/tools/tool-context.js";
+import type { ToolContext } from "../../src/agent/tools/tool-context.js";
+import type { TestRun } from "../../src/protocol/observation.js";
 import { createAllowedMatcher } from "../../src/task/allowed-files.js";
 import { createWorkspace } from "../../src/workspace/create-workspace.js";
 import { makeGitRepo } from "../helpers/git-fixture.js";
@@ -28,7 +29,7 @@ async function context(allowed: string[], extra: Partial<ToolContext> = {}): Pro
     root: repo.dir,
     canWrite: (p) => (match(p) ? { ok: true } : { ok: false, reason: `"${p}" is not one of the allowed files (${allowed.join(", ")})` }),
   });
-  return { workspace, runTests: null, crossFileHint: true, maxObservationChars: 6000, env: process.env, ...extra };
+  return { workspace, runTests: null, maxObservationChars: 6000, env: process.env, ...extra };
 }
 
 const run = (call: ToolCall) => executeToolCall(call, ctx);
@@ -153,14 +154,14 @@ describe("edit_file", () => {
     expect(refused.text).toContain("not one of the allowed files (src/math.js, src/format.js");
     expect(await fs.readFile(path.join(repo.dir, "src/formats.js"), "utf8")).toContain("toFixed(1)");
   });
-  it("says which other file holds old_text (scope hint)", async () => {
-    const elsewhere = await run({ tool: "edit_file", args: { path: "src/format.js", old_text: "(n * 100).toFixed(1)", new_text: "x" } });
-    expect(elsewhere.ok).toBe(false);
-    expect(elsewhere.wrongFile).toBe(true);
-    expect(elsewhere.text).toContain("it occurs in src/formats.js (not an allowed file)");
-    ctx = { ...ctx, crossFileHint: false };
-    const plain = await run({ tool: "edit_file", args: { path: "src/format.js", old_text: "(n * 100).toFixed(1)", new_text: "x" } });
-    expect(plain.text).not.toContain("src/formats.js");
+  it("marks an edit whose old_text is nowhere in the file, for the scope layer's hint", async () => {
+    const missing = await run({ tool: "edit_file", args: { path: "./src/format.js", old_text: "(n * 100).toFixed(1)", new_text: "x" } });
+    expect(missing).toMatchObject({ ok: false, oldTextMissingFrom: "src/format.js" });
+    expect(missing.text).not.toContain("src/formats.js");
+    // The layers see the observation before it is clipped.
+    const seen: string[] = [];
+    await executeToolCall({ tool: "read_file", args: { path: "big.txt" } }, { ...ctx, maxObservationChars: 100 }, async (o) => (seen.push(o.text), o));
+    expect(seen[0]?.length).toBeGreaterThan(100);
   });
   it("rejects no-op edits and missing files with a pointer to write_file", async () => {
     expect((await run({ tool: "edit_file", args: { path: "src/math.js", old_text: "a", new_text: "a" } })).text).toContain("identical");

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ToolCallSchema, type ToolCall } from "../../src/agent/tool-schemas.js";
+import { ToolCallSchema, type ToolCall } from "../../src/protocol/tool-schemas.js";
 import { type LoadedTask, loadSuite, loadTask } from "../../src/bench/load-task.js";
 import { materializeTask } from "../../src/bench/materialize-task.js";
 import { createAllowedMatcher } from "../../src/task/allowed-files.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHANGE_TOOLS, toolCallJsonSchema } from "../../src/agent/tool-schemas.js";
+import { CHANGE_TOOLS, toolCallJsonSchema } from "../../src/protocol/tool-schemas.js";
 import { createOpenAiBackend } from "../../src/model/create-openai-backend.js";
 import { ModelError } from "../../src/model/model-error.js";
 import type { ChatMessage } from "../../src/model/types.js";

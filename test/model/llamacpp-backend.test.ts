@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { QUESTION_TOOLS, TOOL_NAMES, toolCallJsonSchema } from "../../src/agent/tool-schemas.js";
+import { QUESTION_TOOLS, TOOL_NAMES, toolCallJsonSchema } from "../../src/protocol/tool-schemas.js";
 import { createLlamaCppBackend } from "../../src/model/create-llamacpp-backend.js";
 import { isTransientModelError, ModelError } from "../../src/model/model-error.js";
 import type { ChatMessage, ModelRequest } from "../../src/model/types.js";

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { toolCallJsonSchema } from "../../src/agent/tool-schemas.js";
+import { toolCallJsonSchema } from "../../src/protocol/tool-schemas.js";
 import { createOllamaBackend, type CreateOllamaBackendParams } from "../../src/model/create-ollama-backend.js";
 import { describeReplyProblem } from "../../src/model/describe-reply-problem.js";
 import { ModelError } from "../../src/model/model-error.js";

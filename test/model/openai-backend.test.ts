@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CHANGE_TOOLS, toolCallJsonSchema } from "../../src/agent/tool-schemas.js";
+import { CHANGE_TOOLS, toolCallJsonSchema } from "../../src/protocol/tool-schemas.js";
 import { createOpenAiBackend, type CreateOpenAiBackendParams } from "../../src/model/create-openai-backend.js";
 import { ModelError } from "../../src/model/model-error.js";
 import type { ChatMessage, ModelRequest } from "../../src/model/types.js";

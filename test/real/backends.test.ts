@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildSystemPrompt } from "../../src/agent/prompts/build-system-prompt.js";
 import { buildTaskMessage } from "../../src/agent/prompts/build-task-message.js";
-import { CHANGE_TOOLS, toolCallJsonSchema } from "../../src/agent/tool-schemas.js";
+import { CHANGE_TOOLS, toolCallJsonSchema } from "../../src/protocol/tool-schemas.js";
 import { createModelBackend } from "../../src/model/create-model-backend.js";
 import { ModelError } from "../../src/model/model-error.js";
 import type { ChatMessage, ModelBackend, ModelRequest } from "../../src/model/types.js";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CHANGE_TOOLS } from "../../src/agent/tool-schemas.js";
+import { CHANGE_TOOLS } from "../../src/protocol/tool-schemas.js";
 import { runLocalTask } from "../../src/pipeline/run-local-task.js";
 import { parseScaffoldSpec } from "../../src/scaffold/parse-scaffold-spec.js";
 import { isStopReply } from "../../src/scaffold/is-stop-reply.js";

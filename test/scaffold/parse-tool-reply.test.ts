@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { CHANGE_TOOLS, QUESTION_TOOLS, type ToolCall, type ToolName } from "../../src/agent/tool-schemas.js";
+import { CHANGE_TOOLS, QUESTION_TOOLS, type ToolCall, type ToolName } from "../../src/protocol/tool-schemas.js";
 import type { Intervention } from "../../src/report/report-schema.js";
-import { exampleCall } from "../../src/scaffold/example-call.js";
-import { parseToolReply, type ReplyInput } from "../../src/scaffold/repair/parse-tool-reply.js";
+import { exampleCall } from "../../src/protocol/example-call.js";
+import { parseToolReply } from "../../src/scaffold/repair/parse-tool-reply.js";
+import type { ReplyInput } from "../../src/scaffold/repair/parsed-reply.js";
 import type { ReplyErrorCode } from "../../src/scaffold/repair/validate-call.js";
 
 /**

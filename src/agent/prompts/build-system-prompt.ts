@@ -1,7 +1,7 @@
 import type { Task } from "../../task/build-task.js";
-import { exampleCall } from "../../scaffold/example-call.js";
-import type { ToolName } from "../tool-schemas.js";
-import { describeTools } from "./describe-tools.js";
+import { exampleCall } from "../../protocol/example-call.js";
+import type { ToolName } from "../../protocol/tool-schemas.js";
+import { describeTools } from "../../protocol/describe-tools.js";
 
 /**
  * The system prompt. Short on purpose: small models follow a few concrete rules and one example

@@ -1,9 +1,11 @@
-import type { ToolCallOf } from "../tool-schemas.js";
+import type { ToolCallOf } from "../../protocol/tool-schemas.js";
 import { MAX_FILE_BYTES } from "../../workspace/create-workspace.js";
 import { findClosestLines } from "./find-closest-lines.js";
 import { numberLines } from "./number-lines.js";
 import { splitLines } from "./read-file.js";
-import type { Observation, ToolContext } from "./tool-context.js";
+import type { Observation } from "../../protocol/observation.js";
+import type { ToolContext } from "./tool-context.js";
+import { TOOL_RESULT } from "../../protocol/tool-messages.js";
 
 /**
  * `edit_file`: replace `old_text`, which must occur exactly once. The failure messages are the
@@ -61,16 +63,8 @@ export async function editFile(call: ToolCallOf<"edit_file">, ctx: ToolContext):
   } else {
     message += " Read the file first and copy the exact text you want to replace.";
   }
-  let wrongFile = false;
-  if (ctx.crossFileHint) {
-    const elsewhere = await filesContaining(ctx, oldText, path);
-    if (elsewhere.length > 0) {
-      wrongFile = true;
-      const described = elsewhere.map((file) => `${file}${ctx.workspace.checkWrite(file).ok ? " (allowed)" : " (not an allowed file)"}`);
-      message = `old_text is not in ${path}, but it occurs in ${described.join(", ")}. Check that you are editing the right file.\n${message}`;
-    }
-  }
-  return { ok: false, text: message, wrongFile };
+  // The scope layer may find old_text in another file and say so (a wrong-file edit).
+  return { ok: false, text: message, oldTextMissingFrom: path };
 }
 
 async function apply(
@@ -91,7 +85,7 @@ async function apply(
   const changed = replacement === "" ? `deleted text at line ${first}` : `lines ${first}-${last} are new`;
   return {
     ok: true,
-    text: `Edited ${path}${note}: ${changed}. Lines ${from}-${to} now read:\n${numberLines(lines.slice(from - 1, to), from)}`,
+    text: `${TOOL_RESULT.edited}${path}${note}: ${changed}. Lines ${from}-${to} now read:\n${numberLines(lines.slice(from - 1, to), from)}`,
     wrote: path,
   };
 }
@@ -166,16 +160,4 @@ function reindent(line: string, from: string, to: string): string {
   if (line.trim() === "") return line;
   if (line.startsWith(from)) return to + line.slice(from.length);
   return line;
-}
-
-async function filesContaining(ctx: ToolContext, needle: string, except: string): Promise<string[]> {
-  const found: string[] = [];
-  const files = await ctx.workspace.listFiles();
-  for (const file of files.slice(0, 5000)) {
-    if (file === except) continue;
-    const read = await ctx.workspace.readText(file);
-    if (read.ok && read.text.includes(needle)) found.push(file);
-    if (found.length >= 5) break;
-  }
-  return found;
 }

@@ -1,6 +1,8 @@
-import type { ToolCallOf } from "../tool-schemas.js";
+import type { ToolCallOf } from "../../protocol/tool-schemas.js";
 import { normalizeRepoPath } from "../../workspace/normalize-repo-path.js";
-import type { Observation, ToolContext } from "./tool-context.js";
+import type { Observation } from "../../protocol/observation.js";
+import type { ToolContext } from "./tool-context.js";
+import { TOOL_RESULT } from "../../protocol/tool-messages.js";
 
 const MAX_ENTRIES = 300;
 
@@ -10,7 +12,7 @@ export async function listFiles(call: ToolCallOf<"list_files">, ctx: ToolContext
   let folder = ".";
   if (call.args.path !== undefined && call.args.path.trim() !== "") {
     const normalized = normalizeRepoPath(call.args.path);
-    if (!normalized.ok) return { ok: false, text: `Cannot list: ${normalized.reason}.` };
+    if (!normalized.ok) return { ok: false, text: `${TOOL_RESULT.cannotList}${normalized.reason}.` };
     folder = normalized.path;
   }
   const prefix = folder === "." ? "" : `${folder}/`;
@@ -19,7 +21,7 @@ export async function listFiles(call: ToolCallOf<"list_files">, ctx: ToolContext
     const top = [...new Set(files.map((file) => (file.includes("/") ? `${file.split("/")[0]}/` : file)))].slice(0, 40);
     return {
       ok: false,
-      text: `No files under "${folder}". Top level of the repository: ${top.join(", ") || "(empty)"}.`,
+      text: `${TOOL_RESULT.noFiles}"${folder}". Top level of the repository: ${top.join(", ") || "(empty)"}.`,
     };
   }
   const shown = under.slice(0, MAX_ENTRIES);

@@ -1,6 +1,8 @@
-import type { ToolCallOf } from "../tool-schemas.js";
+import type { ToolCallOf } from "../../protocol/tool-schemas.js";
 import { numberLines } from "./number-lines.js";
-import type { Observation, ToolContext } from "./tool-context.js";
+import type { Observation } from "../../protocol/observation.js";
+import type { ToolContext } from "./tool-context.js";
+import { TOOL_RESULT } from "../../protocol/tool-messages.js";
 
 /** Lines shown when no range is given; more would drown a small model's context. */
 export const DEFAULT_READ_LINES = 400;
@@ -8,17 +10,17 @@ export const DEFAULT_READ_LINES = 400;
 /** `read_file`: numbered lines of a text file, optionally a 1-based inclusive range. */
 export async function readFile(call: ToolCallOf<"read_file">, ctx: ToolContext): Promise<Observation> {
   const read = await ctx.workspace.readText(call.args.path);
-  if (!read.ok) return { ok: false, text: `Cannot read: ${read.reason}.` };
+  if (!read.ok) return { ok: false, text: `${TOOL_RESULT.cannotRead}${read.reason}.` };
   const lines = splitLines(read.text);
   const total = lines.length;
   if (total === 0) return { ok: true, text: `${read.path} is empty (0 lines).`, readKey: `read:${read.path}:all` };
   const start = call.args.start_line ?? 1;
   if (start > total) {
-    return { ok: false, text: `${read.path} has ${total} lines; start_line ${start} is past the end.` };
+    return { ok: false, text: `${read.path} has ${total} lines; start_line ${start} ${TOOL_RESULT.pastTheEnd}.` };
   }
   let end = call.args.end_line ?? Math.min(total, start + DEFAULT_READ_LINES - 1);
   if (end < start) {
-    return { ok: false, text: `end_line (${end}) is before start_line (${start}); both are 1-based and inclusive.` };
+    return { ok: false, text: `end_line (${end}) ${TOOL_RESULT.beforeStart} (${start}); both are 1-based and inclusive.` };
   }
   end = Math.min(end, total);
   const body = numberLines(lines.slice(start - 1, end), start);

@@ -1,5 +1,7 @@
 import { clipText } from "./clip-text.js";
-import type { Observation, ToolContext } from "./tool-context.js";
+import type { Observation } from "../../protocol/observation.js";
+import type { ToolContext } from "./tool-context.js";
+import { TOOL_RESULT } from "../../protocol/tool-messages.js";
 
 /** `run_tests`: the repository's test command in the sandboxed runner. */
 export async function runTests(ctx: ToolContext): Promise<Observation> {
@@ -22,7 +24,7 @@ export async function runTests(ctx: ToolContext): Promise<Observation> {
   const status = summary.timed_out
     ? `Tests TIMED OUT after ${seconds}s (killed)`
     : summary.passed
-      ? `Tests PASSED (exit 0${counts ? `, ${counts}` : ""}) in ${seconds}s`
+      ? `${TOOL_RESULT.testsPassed} (exit 0${counts ? `, ${counts}` : ""}) in ${seconds}s`
       : `Tests FAILED (exit ${summary.exit_code ?? "killed"}${counts ? `, ${counts}` : ""}) in ${seconds}s`;
   const output = run.output.trim();
   // Failures and the summary are usually at the end; the first error is often at the start.

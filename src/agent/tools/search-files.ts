@@ -1,8 +1,10 @@
 import { execFile } from "node:child_process";
-import type { ToolCallOf } from "../tool-schemas.js";
+import type { ToolCallOf } from "../../protocol/tool-schemas.js";
 import { HOST_GIT_CONFIG, hostGitEnv } from "../../workspace/host-git.js";
 import { normalizeRepoPath } from "../../workspace/normalize-repo-path.js";
-import type { Observation, ToolContext } from "./tool-context.js";
+import type { Observation } from "../../protocol/observation.js";
+import type { ToolContext } from "./tool-context.js";
+import { TOOL_RESULT } from "../../protocol/tool-messages.js";
 
 const MAX_MATCHES = 50;
 const MAX_LINE_CHARS = 200;
@@ -20,7 +22,7 @@ export async function searchFiles(call: ToolCallOf<"search">, ctx: ToolContext):
   let scope = ".";
   if (call.args.path !== undefined && call.args.path.trim() !== "") {
     const normalized = normalizeRepoPath(call.args.path);
-    if (!normalized.ok) return { ok: false, text: `Cannot search: ${normalized.reason}.` };
+    if (!normalized.ok) return { ok: false, text: `${TOOL_RESULT.cannotSearch}${normalized.reason}.` };
     scope = normalized.path;
   }
   const pattern = call.args.pattern;
@@ -32,13 +34,13 @@ export async function searchFiles(call: ToolCallOf<"search">, ctx: ToolContext):
   }
   if (result.code > 1) {
     const reason = result.code === 124 ? "the search took too long" : result.stderr.trim().split("\n")[0];
-    return { ok: false, text: `Search failed: ${reason}. Try a simpler pattern.` };
+    return { ok: false, text: `${TOOL_RESULT.searchFailed}${reason}. Try a simpler pattern.` };
   }
   const matches = parseMatches(result.stdout);
   const where = scope === "." ? "the repository" : `"${scope}"`;
   const how = literal ? " (searched as literal text: it is not a valid regex)" : "";
   if (matches.length === 0) {
-    return { ok: true, text: `No matches for ${JSON.stringify(pattern)} in ${where}${how}.`, readKey: `search:${scope}:${pattern}` };
+    return { ok: true, text: `${TOOL_RESULT.noMatches}${JSON.stringify(pattern)} in ${where}${how}.`, readKey: `search:${scope}:${pattern}` };
   }
   const shown = matches.slice(0, MAX_MATCHES).map(({ file, line, text }) => {
     const trimmed = text.trim();

@@ -1,6 +1,8 @@
-import type { ToolCallOf } from "../tool-schemas.js";
+import type { ToolCallOf } from "../../protocol/tool-schemas.js";
 import { splitLines } from "./read-file.js";
-import type { Observation, ToolContext } from "./tool-context.js";
+import type { Observation } from "../../protocol/observation.js";
+import type { ToolContext } from "./tool-context.js";
+import { TOOL_RESULT } from "../../protocol/tool-messages.js";
 
 /** "// ... rest of the file unchanged": a lazy rewrite that would delete the code it elides. */
 const ELISION = /^\s*(?:\/\/|#|\/\*|<!--|--|\*)?\s*(?:\.\.\.|…)\s*(?:\(?\s*)?(?:rest|remaining|existing|other|unchanged|previous|same|more)\b/im;
@@ -22,7 +24,7 @@ export async function writeFile(call: ToolCallOf<"write_file">, ctx: ToolContext
   const lines = splitLines(content).length;
   return {
     ok: true,
-    text: `${written.created ? "Created" : "Replaced"} ${written.path} (${lines} line${lines === 1 ? "" : "s"}).`,
+    text: `${written.created ? TOOL_RESULT.created : TOOL_RESULT.replaced}${written.path} (${lines} line${lines === 1 ? "" : "s"}).`,
     wrote: written.path,
   };
 }

@@ -1,5 +1,6 @@
-import type { HistoryEntry } from "../../agent/history.js";
+import type { HistoryEntry } from "../../protocol/history.js";
 import type { ChatMessage } from "../../model/types.js";
+import { backReference, observationMessage, progressMessage, repairNote } from "../../protocol/history-messages.js";
 
 /**
  * The model's view of the history. Without the context layer: every entry verbatim. With it: the
@@ -23,7 +24,7 @@ export function buildPrompt(params: { history: readonly HistoryEntry[]; context:
     }
     if (entry.type === "task") {
       messages.push({ role: "user", content: entry.content });
-      if (summary) messages.push({ role: "user", content: renderSummary(summary) });
+      if (summary) messages.push({ role: "user", content: progressMessage(summary.recap, summary.actions) });
       return;
     }
     if (summary && index < summary.foldBefore) return;
@@ -33,7 +34,7 @@ export function buildPrompt(params: { history: readonly HistoryEntry[]; context:
         return;
       case "call":
         messages.push({ role: "assistant", content: JSON.stringify(entry.call) });
-        if (entry.notes.length > 0) messages.push({ role: "user", content: `Note: ${entry.notes.join("; ")}.` });
+        if (entry.notes.length > 0) messages.push({ role: "user", content: repairNote(entry.notes) });
         return;
       case "invalid":
         messages.push({ role: "assistant", content: entry.raw });
@@ -43,11 +44,11 @@ export function buildPrompt(params: { history: readonly HistoryEntry[]; context:
         const key = entry.readKey !== null ? `${entry.readKey}@${entry.workspaceVersion}` : null;
         const earlier = key !== null && context ? seenReads.get(key) : undefined;
         if (earlier !== undefined) {
-          messages.push({ role: "user", content: `[${entry.tool} result] Same as the result of turn ${earlier} above (nothing changed since).` });
+          messages.push({ role: "user", content: backReference(entry.tool, earlier) });
           return;
         }
         if (key !== null) seenReads.set(key, entry.turn);
-        messages.push({ role: "user", content: `[${entry.tool} result]\n${entry.content}` });
+        messages.push({ role: "user", content: observationMessage(entry.tool, entry.content) });
         return;
       }
       case "nudge":
@@ -58,9 +59,4 @@ export function buildPrompt(params: { history: readonly HistoryEntry[]; context:
     }
   });
   return messages;
-}
-
-function renderSummary(summary: Extract<HistoryEntry, { type: "summary" }>): string {
-  const recap = summary.recap.trim() ? `${summary.recap.trim()}\n\n` : "";
-  return `Progress so far (earlier turns were summarized to keep the context small):\n${recap}Actions taken:\n${summary.actions.join("\n")}`;
 }

@@ -1,5 +1,6 @@
-import { describeCall, type HistoryEntry } from "../../agent/history.js";
+import { describeCall, type HistoryEntry } from "../../protocol/history.js";
 import type { ChatMessage } from "../../model/types.js";
+import { SUMMARY_INSTRUCTIONS, SUMMARY_SYSTEM } from "../../protocol/layer-messages.js";
 
 export interface CompactionPlan {
   /** History index before which entries are folded into the summary. */
@@ -34,17 +35,14 @@ export function planCompaction(params: { history: readonly HistoryEntry[]; keepT
   const actions = [...(previous?.actions ?? []), ...actionLines(history, firstNew, foldBefore)];
   const transcript = renderTranscript(newlyFolded);
   const request: ChatMessage[] = [
-    {
-      role: "system",
-      content: "You write short progress notes for a coding agent that will continue the work. Plain text, no JSON, no markdown headings.",
-    },
+    { role: "system", content: SUMMARY_SYSTEM },
     {
       role: "user",
       content: [
         `Task: ${params.taskTitle}`,
         previous?.recap ? `\nEarlier notes:\n${previous.recap}` : "",
         `\nWhat the agent did since:\n${transcript}`,
-        "\nWrite at most 150 words: what was learned (exact file names, line numbers, the cause of the problem), what was changed, what the last test run showed, and what is left to do.",
+        `\n${SUMMARY_INSTRUCTIONS}`,
       ].join("\n"),
     },
   ];

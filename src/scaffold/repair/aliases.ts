@@ -1,4 +1,4 @@
-import type { ToolName } from "../../agent/tool-schemas.js";
+import type { ToolName } from "../../protocol/tool-schemas.js";
 
 /** Tool names small models reach for, from peers' prompts and issue trackers. */
 export const TOOL_ALIASES: Record<string, ToolName> = {

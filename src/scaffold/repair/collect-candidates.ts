@@ -1,9 +1,9 @@
-import { TOOL_NAMES, type ToolName } from "../../agent/tool-schemas.js";
-import type { Intervention } from "../../report/report-schema.js";
+import { TOOL_NAMES, type ToolName } from "../../protocol/tool-schemas.js";
+import type { Intervention } from "../../protocol/turn-record.js";
 import { findFamilyCalls } from "./find-family-calls.js";
 import { parseLenientJson } from "./parse-lenient-json.js";
 import { parsePythonCalls } from "./parse-python-calls.js";
-import type { ReplyInput } from "./parse-tool-reply.js";
+import type { ReplyInput } from "./parsed-reply.js";
 import { invalidJsonError, truncatedError, unclosedStringError } from "./reply-errors.js";
 import { scanJsonObjects, type JsonCandidate } from "./scan-json-objects.js";
 import { splitThinking } from "./split-thinking.js";

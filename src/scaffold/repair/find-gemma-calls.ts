@@ -1,4 +1,4 @@
-import { TOOL_NAMES } from "../../agent/tool-schemas.js";
+import { TOOL_NAMES } from "../../protocol/tool-schemas.js";
 import type { FoundCall } from "./found-call.js";
 import { GEMMA_QUOTE, readGemmaArgs } from "./read-gemma-args.js";
 

@@ -1,4 +1,4 @@
-import { TOOL_NAMES, toolArgNames, type ToolName } from "../../agent/tool-schemas.js";
+import { TOOL_NAMES, toolArgNames, type ToolName } from "../../protocol/tool-schemas.js";
 import type { FoundCall } from "./found-call.js";
 import { resolveToolName } from "./normalize-call-shape.js";
 import { readJsonArgs } from "./read-json-args.js";

@@ -1,4 +1,4 @@
-import type { ToolName } from "../../agent/tool-schemas.js";
+import type { ToolName } from "../../protocol/tool-schemas.js";
 
 /**
  * The tools whose name is within edit distance 2 of `name` (already lower snake case). Two or

@@ -1,6 +1,6 @@
-import { toolArgNames, type ToolName } from "../../agent/tool-schemas.js";
-import type { Intervention } from "../../report/report-schema.js";
-import { exampleCall } from "../example-call.js";
+import { toolArgNames, type ToolName } from "../../protocol/tool-schemas.js";
+import type { Intervention } from "../../protocol/turn-record.js";
+import { exampleCall } from "../../protocol/example-call.js";
 import { ARG_ALIASES, TOOL_ALIASES } from "./aliases.js";
 import { nearToolNames } from "./near-tool-names.js";
 import { parseLenientJson } from "./parse-lenient-json.js";

@@ -1,6 +1,6 @@
-import type { ToolName } from "../../agent/tool-schemas.js";
-import { exampleCall } from "../example-call.js";
-import type { ParsedReply, ReplyInput } from "./parse-tool-reply.js";
+import type { ToolName } from "../../protocol/tool-schemas.js";
+import { exampleCall } from "../../protocol/example-call.js";
+import type { ParsedReply, ReplyInput } from "./parsed-reply.js";
 import { fallbackTool, invalidJsonError, noCallMessage, truncatedError } from "./reply-errors.js";
 import { scanJsonObjects } from "./scan-json-objects.js";
 import { validateCall, type ReplyError } from "./validate-call.js";

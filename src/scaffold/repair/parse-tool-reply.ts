@@ -1,6 +1,5 @@
-import type { ToolCall, ToolName } from "../../agent/tool-schemas.js";
-import type { NativeToolCall } from "../../model/types.js";
-import type { Intervention } from "../../report/report-schema.js";
+import type { ToolCall, ToolName } from "../../protocol/tool-schemas.js";
+import type { Intervention } from "../../protocol/turn-record.js";
 import { collectCandidates, merge, type Candidate } from "./collect-candidates.js";
 import { normalizeCallShape, type NormalizedShape } from "./normalize-call-shape.js";
 import { normalizeMetaspaces } from "./normalize-metaspaces.js";
@@ -8,22 +7,8 @@ import { normalizeNearShapes } from "./normalize-near-shapes.js";
 import { parseStrictReply } from "./parse-strict-reply.js";
 import { foundIn, truncatedError } from "./reply-errors.js";
 import { stripContentFence } from "./strip-content-fence.js";
-import { validateCall, type ReplyError } from "./validate-call.js";
-
-export interface ReplyInput {
-  content: string;
-  toolCalls?: NativeToolCall[];
-  doneReason?: string;
-}
-
-interface Common {
-  interventions: Intervention[];
-  notes: string[];
-  /** The reply families that were recognized and repaired (or re-asked), in words, for the turn's note. */
-  families: string[];
-}
-
-export type ParsedReply = ({ ok: true; call: ToolCall; rawValid: boolean } & Common) | ({ ok: false; error: ReplyError; rawValid: false } & Common);
+import type { ParsedReply, ReplyInput } from "./parsed-reply.js";
+import { type ReplyError, validateCall } from "./validate-call.js";
 
 type Shape = NormalizedShape & { families: string[] };
 

@@ -1,5 +1,5 @@
-import type { ToolName } from "../../agent/tool-schemas.js";
-import { exampleCall } from "../example-call.js";
+import type { ToolName } from "../../protocol/tool-schemas.js";
+import { exampleCall } from "../../protocol/example-call.js";
 import type { ReplyError } from "./validate-call.js";
 
 /** The tool used in generic examples: read_file when offered (every task has it), else the first tool. */

@@ -1,4 +1,4 @@
-import type { ToolCall } from "../../agent/tool-schemas.js";
+import type { ToolCall } from "../../protocol/tool-schemas.js";
 import { stripOuterFence } from "./normalize-call-shape.js";
 
 const MARKDOWN = /\.(md|markdown|mdx|rst|txt)$/i;

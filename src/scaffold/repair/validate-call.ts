@@ -1,5 +1,5 @@
-import { isWriteTool, TOOL_CALL_SCHEMAS, TOOL_NAMES, toolArgNames, type ToolCall, type ToolName } from "../../agent/tool-schemas.js";
-import { exampleCall } from "../example-call.js";
+import { isWriteTool, TOOL_CALL_SCHEMAS, TOOL_NAMES, toolArgNames, type ToolCall, type ToolName } from "../../protocol/tool-schemas.js";
+import { exampleCall } from "../../protocol/example-call.js";
 import { nearToolNames } from "./near-tool-names.js";
 
 /**

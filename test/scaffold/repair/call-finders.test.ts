@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHANGE_TOOLS } from "../../../src/agent/tool-schemas.js";
+import { CHANGE_TOOLS } from "../../../src/protocol/tool-schemas.js";
 import { findFamilyCalls } from "../../../src/scaffold/repair/find-family-calls.js";
 import { findGemmaCalls } from "../../../src/scaffold/repair/find-gemma-calls.js";
 import { findHarmonyCalls } from "../../../src/scaffold/repair/find-harmony-calls.js";

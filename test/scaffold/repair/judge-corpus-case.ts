@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import type { ParsedReply } from "../../../src/scaffold/repair/parse-tool-reply.js";
+import type { ParsedReply } from "../../../src/scaffold/repair/parsed-reply.js";
 import type { CorpusCase } from "./real-replies.corpus.js";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHANGE_TOOLS, QUESTION_TOOLS } from "../../../src/agent/tool-schemas.js";
+import { CHANGE_TOOLS, QUESTION_TOOLS } from "../../../src/protocol/tool-schemas.js";
 import { normalizeCallShape, resolveToolName, stripOuterFence } from "../../../src/scaffold/repair/normalize-call-shape.js";
 
 const F = "```";

@@ -1,6 +1,6 @@
-import type { ToolCall } from "../../../src/agent/tool-schemas.js";
+import type { ToolCall } from "../../../src/protocol/tool-schemas.js";
 import type { Intervention } from "../../../src/report/report-schema.js";
-import type { ReplyInput } from "../../../src/scaffold/repair/parse-tool-reply.js";
+import type { ReplyInput } from "../../../src/scaffold/repair/parsed-reply.js";
 import type { ReplyErrorCode } from "../../../src/scaffold/repair/validate-call.js";
 
 /**

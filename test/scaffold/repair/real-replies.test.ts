@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { turnRecords } from "../../../src/agent/history.js";
-import { DEFAULT_LIMITS, runAgent } from "../../../src/agent/run-agent.js";
-import { CHANGE_TOOLS, QUESTION_TOOLS } from "../../../src/agent/tool-schemas.js";
+import { turnRecords } from "../../../src/protocol/history.js";
+import { runAgent } from "../../../src/agent/run-agent.js";
+import { DEFAULT_LIMITS } from "../../../src/protocol/agent-run.js";
+import { createLayers } from "../../../src/scaffold/layers/create-layers.js";
+import { CHANGE_TOOLS, QUESTION_TOOLS } from "../../../src/protocol/tool-schemas.js";
 import { INTERVENTIONS } from "../../../src/report/report-schema.js";
 import { parseScaffoldSpec } from "../../../src/scaffold/parse-scaffold-spec.js";
 import { parseToolReply } from "../../../src/scaffold/repair/parse-tool-reply.js";
@@ -99,9 +101,10 @@ describe("real replies through the agent loop", () => {
     const model = scriptedModel([c.reply, c.question ? ANSWER : FINISH, c.question ? ANSWER : FINISH]);
     // Nothing is written: the corpus calls its tools on a shared fixture.
     const workspace = await createWorkspace({ root: repo.dir, canWrite: () => ({ ok: false, reason: "the corpus test writes nothing" }) });
+    const limits = { ...DEFAULT_LIMITS, backoffMs: 0, maxTurns: 4 };
     const result = await runAgent({
-      task, model, modelInfo: await model.info(), workspace, runTests: null, testCommand: null, layers: parsed.layers,
-      limits: { ...DEFAULT_LIMITS, backoffMs: 0, maxTurns: 4 }, env: process.env, clock: { now: () => Date.now(), sleep: async () => undefined }, random: () => 0.5,
+      task, model, modelInfo: await model.info(), workspace, runTests: null, testCommand: null, layers: createLayers(parsed.layers, limits),
+      limits, env: process.env, clock: { now: () => Date.now(), sleep: async () => undefined }, random: () => 0.5,
     });
     return { result, turns: turnRecords(result.history), requests: model.requests };
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CHANGE_TOOLS, QUESTION_TOOLS } from "../../../src/agent/tool-schemas.js";
-import { exampleCall } from "../../../src/scaffold/example-call.js";
+import { CHANGE_TOOLS, QUESTION_TOOLS } from "../../../src/protocol/tool-schemas.js";
+import { exampleCall } from "../../../src/protocol/example-call.js";
 import { validateCall } from "../../../src/scaffold/repair/validate-call.js";
 
 const error = (candidate: unknown, tools = CHANGE_TOOLS) => {

@@ -1,4 +1,5 @@
-import type { TurnRecord } from "../report/report-schema.js";
+import type { TestRun } from "./observation.js";
+import type { TurnRecord } from "./turn-record.js";
 import type { ToolCall, ToolName } from "./tool-schemas.js";
 
 /**
@@ -13,8 +14,11 @@ export type HistoryEntry =
   | { type: "task"; content: string }
   /** Schema re-injection as a fresh system message (reinject layer). */
   | { type: "reinject"; content: string; beforeTurn: number }
-  /** A turn that produced a valid tool call. */
-  | { type: "call"; turn: TurnRecord; call: ToolCall; raw: string; notes: string[]; workspaceVersion: number }
+  /**
+   * A turn that produced a valid tool call, made on the files at `workspaceVersion` (before it
+   * ran); `callKey` says which call on which files it was, for loop detection.
+   */
+  | { type: "call"; turn: TurnRecord; call: ToolCall; raw: string; notes: string[]; workspaceVersion: number; callKey: string }
   /** A turn whose reply could not be used; `raw` and `feedback` enter the conversation. */
   | { type: "invalid"; turn: TurnRecord; raw: string; feedback: string }
   /** What a tool returned. */
@@ -28,6 +32,8 @@ export type HistoryEntry =
       readKey: string | null;
       /** Workspace version when the read happened: an unchanged version means unchanged content. */
       workspaceVersion: number;
+      /** The test run, for `run_tests`: the stops layer and the final report read the last one. */
+      tests?: TestRun;
     }
   /** A message from the scaffolding (recovery, continuation, rejected finish, loop warning). */
   | { type: "nudge"; turn: number; content: string }
@@ -44,6 +50,36 @@ export function turnRecords(history: readonly HistoryEntry[]): TurnRecord[] {
     if (entry.type === "call" || entry.type === "invalid" || entry.type === "summary") turns.push(entry.turn);
   }
   return turns;
+}
+
+/** The number the next turn record gets (agent and summary turns count). */
+export function nextTurnNumber(history: readonly HistoryEntry[]): number {
+  return turnRecords(history).length + 1;
+}
+
+/** Agent turns recorded so far (summaries excluded): the turn budget and re-injection count these. */
+export function agentTurnCount(history: readonly HistoryEntry[]): number {
+  return turnRecords(history).filter((turn) => turn.kind === "agent").length;
+}
+
+/** The agent turns since the last valid call, all invalid (summaries skipped): "invalid replies in a row". */
+export function invalidStreak(history: readonly HistoryEntry[]): TurnRecord[] {
+  const streak: TurnRecord[] = [];
+  for (let i = history.length - 1; i >= 0; i--) {
+    const entry = history[i];
+    if (entry?.type === "call") break;
+    if (entry?.type === "invalid") streak.unshift(entry.turn);
+  }
+  return streak;
+}
+
+/** The last test run in the history and the workspace version it ran on, or null. */
+export function lastTestRun(history: readonly HistoryEntry[]): { tests: TestRun; workspaceVersion: number } | null {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const entry = history[i];
+    if (entry?.type === "observation" && entry.tests) return { tests: entry.tests, workspaceVersion: entry.workspaceVersion };
+  }
+  return null;
 }
 
 /** A short account of a turn for the summary's action log and for logs. */

@@ -1,4 +1,6 @@
-import type { ChatMessage } from "../types.js";
+import type { ChatMessage } from "../../model/types.js";
+import { readObservation } from "../../protocol/history-messages.js";
+import { FINISH_REJECTED_OPENING, LOOP_NUDGE_OPENING } from "../../protocol/layer-messages.js";
 
 /** What followed the simulated model's previous reply, as the prompt shows it. */
 export type Feedback =
@@ -22,8 +24,6 @@ export interface Situation {
   /** Characters of the whole prompt. */
   chars: number;
 }
-
-const OBSERVATION = /^\[(\w+) result\]\s?([\s\S]*)$/;
 
 /**
  * Reads the simulated model's situation from the prompt alone, the way a model would: the
@@ -51,12 +51,13 @@ export function readSituation(messages: readonly ChatMessage[]): Situation {
 function classify(lastAssistant: number, after: readonly ChatMessage[]): Feedback {
   if (lastAssistant < 0) return { kind: "start" };
   for (const message of after) {
-    const match = OBSERVATION.exec(message.content);
-    if (match) return { kind: "observation", tool: match[1] ?? "", text: match[2] ?? "" };
+    const observation = readObservation(message.content);
+    if (observation) return { kind: "observation", ...observation };
   }
   const text = after.map((message) => message.content).join("\n");
-  if (/You already made this exact call/.test(text)) return { kind: "loop_warning", text };
-  if (/^You called finish/m.test(text)) return { kind: "finish_rejected", text };
+  // The layers' messages, recognized by the words they are built from (src/protocol/layer-messages.ts).
+  if (text.includes(LOOP_NUDGE_OPENING)) return { kind: "loop_warning", text };
+  if (text.split("\n").some((line) => line.startsWith(FINISH_REJECTED_OPENING))) return { kind: "finish_rejected", text };
   // An example call to copy, or a full explanation of the cause, is what makes an error message
   // actionable for a small model; a one-line "Error: …" is not.
   return { kind: "error", specific: /"tool"\s*:/.test(text) || text.length > 200, text };

@@ -1,4 +1,4 @@
-import type { ToolCall, ToolName } from "../agent/tool-schemas.js";
+import type { ToolCall, ToolName } from "./tool-schemas.js";
 
 const EXAMPLES: { [N in ToolName]: Extract<ToolCall, { tool: N }> } = {
   list_files: { thought: "See what is in src.", tool: "list_files", args: { path: "src" } },

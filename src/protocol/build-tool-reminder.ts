@@ -1,5 +1,5 @@
-import { exampleCall } from "../../scaffold/example-call.js";
-import type { ToolName } from "../tool-schemas.js";
+import { exampleCall } from "./example-call.js";
+import type { ToolName } from "./tool-schemas.js";
 import { describeTools } from "./describe-tools.js";
 
 /** Schema re-injection: the tool format again, as a fresh system message (fights schema drift). */

@@ -1,4 +1,4 @@
-import type { ToolCall } from "../../agent/tool-schemas.js";
+import type { ToolCall } from "../../protocol/tool-schemas.js";
 
 /**
  * Kinds of malformed reply:

@@ -1,6 +1,8 @@
-import type { ToolCall } from "../../agent/tool-schemas.js";
-import { ModelError } from "../model-error.js";
-import type { ChatMessage, ModelBackend, ModelInfo, ModelReply, ModelRequest } from "../types.js";
+import type { ToolCall } from "../../protocol/tool-schemas.js";
+import { ModelError } from "../../model/model-error.js";
+import type { ChatMessage, ModelBackend, ModelInfo, ModelReply, ModelRequest } from "../../model/types.js";
+import { CROSS_FILE_MARK, FINISH_FAILING_OPENING, SCOPE_REFUSAL_MARK } from "../../protocol/layer-messages.js";
+import { TOOL_RESULT } from "../../protocol/tool-messages.js";
 import { corruptCall, type CorruptionCategory } from "./corrupt-call.js";
 import { createSeededDraw } from "./create-seeded-draw.js";
 import { readSituation, type Feedback, type Situation } from "./read-situation.js";
@@ -130,7 +132,7 @@ export function createSimBackend(params: { profile: SimProfile; spec: string; ta
           insist = sent;
           return;
         }
-        if (decoyEdit && /tests are failing/.test(feedback.text) && draw("notice-nudged") < Math.min(1, b.notice * 2)) startRevert();
+        if (decoyEdit && feedback.text.includes(FINISH_FAILING_OPENING) && draw("notice-nudged") < Math.min(1, b.notice * 2)) startRevert();
         return;
       case "start":
         // Everything was folded into a summary: assume a well-formed call ran as intended.
@@ -150,7 +152,7 @@ export function createSimBackend(params: { profile: SimProfile; spec: string; ta
     if (tool !== intent.call.tool) return;
     const call = intent.call;
     const ok = observationOk(call, text);
-    if (intent.role === "wrong_file" && /not one of the allowed files/.test(text) && !follows()) {
+    if (intent.role === "wrong_file" && text.includes(SCOPE_REFUSAL_MARK) && !follows()) {
       // Refused by scope, it tries the same file again instead of the one the message names.
       insist = last;
       return;
@@ -160,7 +162,7 @@ export function createSimBackend(params: { profile: SimProfile; spec: string; ta
     switch (intent.role) {
       case "plan":
         if (call.tool === "run_tests") {
-          const passed = /^Tests PASSED/.test(text) || text === "";
+          const passed = text.startsWith(TOOL_RESULT.testsPassed) || text === "";
           if (!passed && decoyEdit && draw("notice") < b.notice) startRevert();
           else next++;
           return;
@@ -173,12 +175,12 @@ export function createSimBackend(params: { profile: SimProfile; spec: string; ta
         }
         return;
       case "wrong_file":
-        if (call.tool === "edit_file" && /^Edited /.test(text)) {
+        if (call.tool === "edit_file" && text.startsWith(TOOL_RESULT.edited)) {
           // It believes the fix is in; only failing tests may make it look again.
           decoyEdit = { path: call.args.path, old_text: call.args.old_text, new_text: call.args.new_text, step: next };
           edited = [...edited, call.args.path];
           next++;
-        } else if (!/not one of the allowed files|but it occurs in/.test(text)) {
+        } else if (!text.includes(SCOPE_REFUSAL_MARK) && !text.includes(CROSS_FILE_MARK)) {
           // Nothing told it which file is right: it reads the intended one again first.
           const step = steps[next];
           if (step && (step.tool === "edit_file" || step.tool === "write_file")) {
@@ -356,18 +358,25 @@ function fillMultiplier(profile: SimProfile, tokens: number): number {
   return Math.max(1, invalidAt(tokens) / base);
 }
 
+function firstLine(text: string): string {
+  return text.split("\n", 1)[0] ?? "";
+}
+
+/** Whether a tool result says the call worked, from how the tools word it (src/protocol/tool-messages.ts). */
 function observationOk(call: ToolCall, text: string): boolean {
+  const starts = (...openings: string[]) => openings.some((opening) => text.startsWith(opening));
   switch (call.tool) {
     case "read_file":
-      return !/^Cannot read|has \d+ lines; start_line|is before start_line/.test(text);
+      // A range error is one line; a read shows its header line first.
+      return !starts(TOOL_RESULT.cannotRead) && ![TOOL_RESULT.pastTheEnd, TOOL_RESULT.beforeStart].some((mark) => firstLine(text).includes(mark));
     case "search":
-      return !/^(No matches|Cannot search|Search failed)/.test(text);
+      return !starts(TOOL_RESULT.noMatches, TOOL_RESULT.cannotSearch, TOOL_RESULT.searchFailed);
     case "edit_file":
-      return /^Edited /.test(text) || text === "";
+      return starts(TOOL_RESULT.edited) || text === "";
     case "write_file":
-      return /^(Created|Replaced) /.test(text) || text === "";
+      return starts(TOOL_RESULT.created, TOOL_RESULT.replaced) || text === "";
     case "list_files":
-      return !/^(No files|Cannot list)/.test(text);
+      return !starts(TOOL_RESULT.noFiles, TOOL_RESULT.cannotList);
     default:
       return true;
   }

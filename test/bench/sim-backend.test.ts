@@ -3,13 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHANGE_TOOLS, toolCallJsonSchema } from "../../src/agent/tool-schemas.js";
+import { CHANGE_TOOLS, toolCallJsonSchema } from "../../src/protocol/tool-schemas.js";
 import { type LoadedTask, loadSuite } from "../../src/bench/load-task.js";
 import { materializeTask } from "../../src/bench/materialize-task.js";
 import { ModelError } from "../../src/model/model-error.js";
-import { createSimBackend, type SimTask } from "../../src/model/sim/create-sim-backend.js";
-import { findSimProfile, SIM_PROFILES, type SimBehaviour, type SimProfile } from "../../src/model/sim/sim-profiles.js";
+import { createSimBackend, type SimTask } from "../../src/bench/sim/create-sim-backend.js";
+import { findSimProfile, SIM_PROFILES, type SimBehaviour, type SimProfile } from "../../src/bench/sim/sim-profiles.js";
 import type { ChatMessage, ModelRequest } from "../../src/model/types.js";
+import { observationMessage } from "../../src/protocol/history-messages.js";
 import { runLocalTask } from "../../src/pipeline/run-local-task.js";
 import { parseScaffoldSpec } from "../../src/scaffold/parse-scaffold-spec.js";
 import { parseToolReply } from "../../src/scaffold/repair/parse-tool-reply.js";
@@ -158,7 +159,7 @@ describe("sim backend", () => {
     const turns = (k: number): ChatMessage[] =>
       Array.from({ length: k }, (_, i) => [
         { role: "assistant" as const, content: JSON.stringify({ tool: "read_file", args: { path: `src/f${i}.js` } }) },
-        { role: "user" as const, content: `[read_file result]\nsrc/f${i}.js (1 lines):\n1 | x` },
+        { role: "user" as const, content: observationMessage("read_file", `src/f${i}.js (1 lines):\n1 | x`) },
       ]).flat();
     const rate = async (messages: ChatMessage[]) => (await firstReplies(p, messages, 80)).filter((reply) => !strictValid(reply.content)).length / 80;
     const early = await rate([SYSTEM, TASK_MESSAGE, ...turns(2)]);

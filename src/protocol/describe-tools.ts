@@ -1,4 +1,4 @@
-import { toolArgNames, type ToolName } from "../tool-schemas.js";
+import { toolArgNames, type ToolName } from "./tool-schemas.js";
 
 const PURPOSE: Record<ToolName, string> = {
   list_files: "list the files under a folder",

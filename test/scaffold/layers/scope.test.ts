@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { crossFileHint, scopeRefusal } from "../../../src/protocol/layer-messages.js";
+import { createScopeLayer } from "../../../src/scaffold/layers/scope.js";
+import { createWorkspace, type Workspace } from "../../../src/workspace/create-workspace.js";
+import { makeGitRepo } from "../../helpers/git-fixture.js";
+import { layerRun } from "../../helpers/layer-run.js";
+
+let repo: { dir: string; cleanup: () => Promise<void> };
+let workspace: Workspace;
+beforeEach(async () => {
+  repo = await makeGitRepo({
+    "src/sum.js": "export const sum = (a, b) => a - b;\n",
+    "src/sums.js": "export const sums = (a, b) => a - b;\n",
+    "lib/other.js": "a - b\n",
+  });
+  // The workspace's own guards, as the pipeline sets them (nothing about the allowed files).
+  workspace = await createWorkspace({
+    root: repo.dir,
+    canWrite: (path) => (path.startsWith("lib/") ? { ok: false, reason: `"${path}" is read-only here` } : { ok: true }),
+  });
+});
+afterEach(() => repo.cleanup());
+
+const run = () => layerRun({ workspace, allowed: ["src/sum.js"] });
+const edit = (path: string) => ({ tool: "edit_file" as const, args: { path, old_text: "a - b", new_text: "a + b" } });
+
+describe("scope layer", () => {
+  it("refuses a write outside the allowed files before the tool runs, naming the list", () => {
+    expect(createScopeLayer().beforeTool?.(edit("./src/sums.js"), run())).toEqual({
+      kind: "refuse",
+      observation: { ok: false, text: `Cannot edit: ${scopeRefusal("src/sums.js", ["src/sum.js"])}.`, wrongFile: true },
+    });
+    const write = createScopeLayer().beforeTool?.(
+      { tool: "write_file", args: { path: "src/new.js", content: "x" } },
+      run(),
+    );
+    expect(write).toMatchObject({
+      kind: "refuse",
+      observation: {
+        text: 'Cannot write: "src/new.js" is not one of the allowed files (src/sum.js); change only those.',
+      },
+    });
+  });
+  it("lets allowed writes, reads, and writes the workspace refuses anyway through (the tool explains those)", () => {
+    const layer = createScopeLayer();
+    expect(layer.beforeTool?.(edit("src/sum.js"), run())).toEqual({ kind: "run" });
+    expect(layer.beforeTool?.({ tool: "read_file", args: { path: "src/sums.js" } }, run())).toEqual({ kind: "run" });
+    expect(layer.beforeTool?.(edit("../outside.js"), run())).toEqual({ kind: "run" });
+    expect(layer.beforeTool?.(edit("lib/other.js"), run())).toEqual({ kind: "run" });
+  });
+  it("says which other files hold a failed edit's old_text, and whether each may be changed", async () => {
+    const missing = { ok: false, text: "old_text was not found in src/sum.js.", oldTextMissingFrom: "src/sum.js" };
+    const reviewed = await createScopeLayer().afterTool?.(edit("src/sum.js"), missing, run());
+    const hint = crossFileHint("src/sum.js", [
+      "lib/other.js (not an allowed file)",
+      "src/sums.js (not an allowed file)",
+    ]);
+    expect(reviewed).toEqual({
+      observation: { ...missing, text: `${hint}\n${missing.text}`, wrongFile: true },
+      interventions: ["scope_blocked"],
+    });
+    const allowedElsewhere = await createScopeLayer().afterTool?.(
+      edit("src/sums.js"),
+      { ...missing, oldTextMissingFrom: "src/sums.js" },
+      layerRun({ workspace, allowed: ["src/*.js"] }),
+    );
+    expect(allowedElsewhere?.observation.text).toContain("src/sum.js (allowed)");
+  });
+  it("marks refused writes as scope_blocked and leaves other results alone", async () => {
+    const layer = createScopeLayer();
+    const refused = { ok: false, text: "Cannot edit: x.", wrongFile: true };
+    expect(await layer.afterTool?.(edit("src/sums.js"), refused, run())).toEqual({
+      observation: refused,
+      interventions: ["scope_blocked"],
+    });
+    const nowhere = { ok: false, text: "old_text was not found in src/sum.js.", oldTextMissingFrom: "src/sum.js" };
+    const unknown = await layer.afterTool?.(
+      { ...edit("src/sum.js"), args: { ...edit("src/sum.js").args, old_text: "nowhere at all" } },
+      nowhere,
+      run(),
+    );
+    expect(unknown).toEqual({ observation: nowhere, interventions: [] });
+    const read = { ok: true, text: "1 | a" };
+    expect(await layer.afterTool?.({ tool: "read_file", args: { path: "src/sum.js" } }, read, run())).toEqual({
+      observation: read,
+      interventions: [],
+    });
+  });
+});
