@@ -157,10 +157,11 @@ describe("local-agent bench", () => {
 
   it("prints the performance figures with --perf", async () => {
     const cli = captureCli();
-    const code = await main(["bench", "--suite", SUITE, "--perf", "--tasks", "js-off-by-one-pagination,ts-money-split-remainder", "--quiet"], cli.deps);
+    const code = await main(["bench", "--suite", SUITE, "--perf", "--runs", "1", "--tasks", "js-off-by-one-pagination,ts-money-split-remainder", "--quiet"], cli.deps);
     expect(code).toBe(0);
     const out = cli.out();
-    expect(out).toContain("Performance (measured side by side in this run):");
+    // The method travels with the figures: runs per task, tasks, date, machine.
+    expect(out).toMatch(/Performance \(measured side by side in this run; 1 run per task × 2 tasks per row, \d{4}-\d{2}-\d{2}, \d+ cores, Node [\d.]+\):/);
     expect(out.match(/k context \([\d,]+ tokens, \d+ turns of history\): [\d.]+ ms per turn = [\d.]+% of a 2 s model turn/g)).toHaveLength(3);
     expect(out).toMatch(/Prompt-prefix stability \(all\): [\d.]+% of turns extend the previous prompt/);
     expect(out).toMatch(/Prompt tokens per completed task: [\d,]+ with all layers vs [\d,]+ with none/);
