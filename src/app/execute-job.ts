@@ -12,7 +12,9 @@ import { checkoutJob, createJobFolder } from "./job/checkout-job.js";
 import { errorEnding } from "./job/error-ending.js";
 import type { JobEnding } from "./job/job-ending.js";
 import type { JobRun } from "./job/job-run.js";
-import { planJob } from "./job/plan-job.js";
+import { planJob, type JobPlan } from "./job/plan-job.js";
+import { answerReview } from "./review/answer-review.js";
+import type { DiffStat } from "../github/render-pull-request-body.js";
 import { publishResult } from "./job/publish-result.js";
 import { pushedEnding } from "./job/pushed-ending.js";
 import { pushJob } from "./job/push-job.js";
@@ -71,6 +73,13 @@ async function stages(run: JobRun, folder: { cleanup?: () => Promise<void> }): P
   const planned = await planJob(run);
   if (!planned.ok) return planned.ending;
   const { plan } = planned;
+  const pushed: { head?: string; diff?: DiffStat[] } = {};
+  const ending = await work(run, plan, folder, pushed);
+  // A review iteration answers in every thread, whatever the ending.
+  return plan.review ? answerReview({ ending, plan: plan.review, number: run.job.number, pushed: pushed.head ? { head: pushed.head, diff: pushed.diff ?? [] } : null }) : ending;
+}
+
+async function work(run: JobRun, plan: JobPlan, folder: { cleanup?: () => Promise<void> }, pushed: { head?: string; diff?: DiffStat[] }): Promise<JobEnding> {
   // 2. checkout, into a fresh folder.
   const dir = await createJobFolder(run);
   folder.cleanup = dir.cleanup;
@@ -84,6 +93,7 @@ async function stages(run: JobRun, folder: { cleanup?: () => Promise<void> }): P
   const authorized = await authorizePush(run, plan, { dir: dir.path, report, checkpoints, deadlineMs: jobDeadlineMs(run.deps) });
   if (!authorized.ok) return authorized.ending;
   // 5. push.
-  const { diff } = await pushJob(run, plan, dir.path);
+  const { diff, head } = await pushJob(run, plan, dir.path);
+  Object.assign(pushed, { head, diff });
   return pushedEnding({ run, plan, report, commits: authorized.commits, diff });
 }
