@@ -1,7 +1,8 @@
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { examplePayload, type Harness, startHarness } from "../helpers/app-harness.js";
-import { createScenario, FIX_SCRIPT, INSTALLATION, ISSUE_BODY, REPO } from "../helpers/app-scenario.js";
+import { createScenario, FIX_SCRIPT, gatedModel, INSTALLATION, ISSUE_BODY, REPO } from "../helpers/app-scenario.js";
+import { closingReferences } from "../helpers/github-closing-references.js";
 import { nockPullRequest, nockReviewApi } from "../helpers/nock-github.js";
 
 /**
@@ -190,7 +191,7 @@ describe("a review of the app's pull request", () => {
     const body = scenario.sent.pullEdits[0]?.body ?? "";
     expect(body.startsWith("Fixes #12\n\nThe first report.")).toBe(true);
     expect(body).toContain("### Review iteration: the review by alice (3 comment(s))");
-    expect(body.match(/\bFixes #\d+/g)).toEqual(["Fixes #12"]);
+    expect(closingReferences(body)).toEqual(["#12"]);
     expect(scenario.sent.reviewRequests).toEqual([{ number: PR, reviewers: ["alice"] }]);
     expect(scenario.sent.comments).toEqual([]);
 
@@ -357,5 +358,50 @@ describe("the frozen trigger", () => {
     const replies = new Map(scenario.sent.replies.map((r) => [r.commentId, r.body]));
     expect([...replies.keys()].sort()).toEqual([901, 902]);
     expect(replies.get(902)).toContain("Not addressed: it was edited after the review was submitted");
+  });
+});
+
+describe("one review, one job", () => {
+  it("a second review waits behind the running one; a third supersedes the queued second", async () => {
+    scenario = await createScenario();
+    scenario.githubMocks();
+    const comments = [4001, 4002, 4003].map((reviewId, i) =>
+      reviewComment(910 + i, "src/sum.js", `comment of review ${reviewId}`, { pull_request_review_id: reviewId }),
+    );
+    nockReviewApi({ repo: REPO, number: PR, reviewId: 4001, files: ["NOTES.md"], comments, sent: scenario.sent });
+    const gated = gatedModel(FIX_SCRIPT);
+    harness = scenario.attach(await startHarness({ script: () => gated.create() }));
+    await originalJobAndBranch(harness);
+    const submit = (reviewId: number) =>
+      examplePayload("pull_request_review", "submitted", {
+        ...review(),
+        review: { id: reviewId, body: `review ${reviewId}`, state: "commented", submitted_at: SUBMITTED, user: alice },
+      });
+    for (const [i, c] of comments.entries())
+      await harness.deliver({
+        id: `rcq-${i}`,
+        name: "pull_request_review_comment",
+        payload: commentEvent("created", c),
+      });
+    await harness.deliver({ id: "rq-1", name: "pull_request_review", payload: submit(4001) });
+    await gated.reached;
+    await harness.deliver({ id: "rq-2", name: "pull_request_review", payload: submit(4002) });
+    await harness.deliver({ id: "rq-3", name: "pull_request_review", payload: submit(4003) });
+    gated.release();
+    await harness.settle();
+    const jobs = harness.deps.store.list().filter((j) => j.id !== 1);
+    expect(jobs.map((j) => [j.status, (j.payload.review as { id: number }).id])).toEqual([
+      ["done", 4001],
+      ["superseded", 4002],
+      [jobs[2]?.status, 4003],
+    ]);
+    expect(["done", "failed"]).toContain(jobs[2]?.status);
+    // Review 4003 ran after 4001 (behind it, not beside it), and 4002 never reached the model.
+    const asked = harness.modelRequests.map((r) => JSON.stringify(r.messages[1] ?? ""));
+    expect(asked.findIndex((m) => m.includes("comment of review 4003"))).toBeGreaterThan(
+      asked.findIndex((m) => m.includes("comment of review 4001")),
+    );
+    expect(asked.some((m) => m.includes("comment of review 4002"))).toBe(false);
+    expect(scenario.sent.replies.map((r) => r.commentId).sort()).toEqual([910, 912]);
   });
 });

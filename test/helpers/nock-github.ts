@@ -210,16 +210,19 @@ export function nockBotIdentity() {
  * A pull request's review side: its changed files, one review's comments as GitHub lists them
  * now (edits included), thread replies, body edits and review requests (recorded in `sent`).
  */
-export function nockReviewApi(params: { repo: string; number: number; reviewId: number; files: string[]; comments: Record<string, unknown>[]; sent: Sent }) {
+export function nockReviewApi(params: { repo: string; number: number; /** The review a comment without `pull_request_review_id` belongs to. */ reviewId: number; files: string[]; comments: Record<string, unknown>[]; sent: Sent }) {
   const base = `/repos/${params.repo}/pulls/${params.number}`;
   return nock(API)
     .persist()
     .get(`${base}/files`)
     .query(true)
     .reply(200, params.files.map((filename, i) => ({ sha: String(i).repeat(40).slice(0, 40), filename, status: "modified", additions: 1, deletions: 1, changes: 2 })))
-    .get(`${base}/reviews/${params.reviewId}/comments`)
-    .query(true)
-    .reply(200, params.comments)
+    .get(new RegExp(`^${base}/reviews/\\d+/comments`))
+    .reply(200, (request: Request) => {
+      // Each review lists only its own comments, as on GitHub.
+      const reviewId = Number(/reviews\/(\d+)\//.exec(pathOf(request))?.[1]);
+      return params.comments.filter((c) => (c.pull_request_review_id ?? params.reviewId) === reviewId);
+    })
     .post(new RegExp(`^${base}/comments/\\d+/replies$`))
     .reply(201, async (request: Request) => {
       const commentId = Number(pathOf(request).split("/").at(-2));
