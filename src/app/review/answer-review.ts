@@ -25,29 +25,31 @@ export function answerReview(params: {
       ? "the tests pass"
       : `the run ended ${ending.result.outcome ?? "early"}, so review it carefully`;
   const replies = plan.used.map((comment) => {
+    // GitHub takes replies on a thread's first comment only; a reply in an old thread answers that thread.
+    const commentId = comment.inReplyTo ?? comment.id;
     const file = inlineCode(comment.path);
     const stat = changed.get(comment.path);
     if (sha && stat)
       return {
-        commentId: comment.id,
+        commentId,
         parts: [
           { own: `Addressed in ${sha}: local-agent changed ${file} (+${stat.added} −${stat.removed}); ${tests}.` },
         ],
       };
     if (sha)
       return {
-        commentId: comment.id,
+        commentId,
         parts: [
           {
             own: `Not changed: the commits local-agent pushed (up to ${sha}) do not touch ${file}; see this iteration in the pull request's description.`,
           },
         ],
       };
-    return { commentId: comment.id, parts: notAddressed(why) };
+    return { commentId, parts: notAddressed(why) };
   });
   for (const left of plan.excluded.filter((e) => e.reply))
     replies.push({
-      commentId: left.comment.id,
+      commentId: left.comment.inReplyTo ?? left.comment.id,
       parts: [{ own: "Not addressed: " }, { markdown: left.reason, max: 1_000 }, { own: "." }],
     });
   const headline = sha ? `local-agent pushed up to ${sha}; ${tests}.` : "Nothing was pushed: ";
