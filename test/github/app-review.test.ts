@@ -17,6 +17,7 @@ const SUBMITTED = "2026-12-02T10:00:10Z";
 const alice = { login: "alice", id: 1, type: "User" };
 const mallory = { login: "mallory", id: 9, type: "User" };
 const BOT_PR = { login: "local-agent[bot]", id: 555, type: "Bot" };
+const HOSTILE_FINISH = { tool: "finish", args: { summary: "sum adds now; fixes #3, cc @octo/team" } };
 const HUNK = "@@ -1,3 +1,3 @@\n export function sum(a, b) {\n-  return a + b;\n+  return a - b;";
 
 let scenario: Awaited<ReturnType<typeof createScenario>>;
@@ -125,6 +126,7 @@ async function originalJobAndBranch(h: Harness): Promise<string> {
   if (!inserted.inserted || inserted.job.id !== 1) throw new Error("expected the original job to be job 1");
   h.deps.store.transition(1, ["pending"], "done");
   const head = await scenario.remote.commitOn(BRANCH, { "NOTES.md": "first attempt\n" }, "WIP #12: first attempt");
+  // Someone edited the description since: a closing reference in it must stay inert.
   nockPullRequest({
     repo: REPO,
     number: PR,
@@ -133,7 +135,7 @@ async function originalJobAndBranch(h: Harness): Promise<string> {
     headRepo: REPO,
     baseRef: "main",
     title: "(now) edited title",
-    body: "Fixes #12\n\nThe first report.",
+    body: "Fixes #12\n\nThe first report. closes #5",
   });
   return head;
 }
@@ -148,7 +150,7 @@ describe("a review of the app's pull request", () => {
       reviewComment(903, "package.json", "Also bump the version."),
     ];
     nockReviewApi({ repo: REPO, number: PR, reviewId: REVIEW_ID, files: ["NOTES.md"], comments, sent: scenario.sent });
-    harness = scenario.attach(await startHarness({ script: FIX_SCRIPT }));
+    harness = scenario.attach(await startHarness({ script: [...FIX_SCRIPT.slice(0, 3), HOSTILE_FINISH] }));
     const head = await originalJobAndBranch(harness);
     for (const [i, c] of comments.entries())
       await harness.deliver({
@@ -193,6 +195,10 @@ describe("a review of the app's pull request", () => {
     const body = scenario.sent.pullEdits[0]?.body ?? "";
     expect(body.startsWith("Fixes #12\n\nThe first report.")).toBe(true);
     expect(body).toContain("### Review iteration: the review by alice (3 comment(s))");
+    expect(body).toContain("Tests: ✗ 1 failing before → ✓ 0 failing after.");
+    // The model's summary is quoted, its mention and closing reference inert.
+    expect(body).toContain("> sum adds now; fixes");
+    expect(body).not.toMatch(/(^|[^\u200b])@octo\/team/);
     expect(closingReferences(body)).toEqual(["#12"]);
     expect(scenario.sent.reviewRequests).toEqual([{ number: PR, reviewers: ["alice"] }]);
     expect(scenario.sent.comments).toEqual([]);

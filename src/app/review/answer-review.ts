@@ -1,8 +1,10 @@
 import { inlineCode } from "../../github/render/inline-code.js";
 import type { GitHubPart } from "../../github/render/render-for-github.js";
 import type { DiffStat } from "../../github/render-pull-request-body.js";
+import type { Report } from "../../report/report-schema.js";
 import type { JobEnding } from "../job/job-ending.js";
 import type { ReviewPlan } from "./plan-review.js";
+import { reviewSection } from "./review-section.js";
 
 /**
  * Adds a review iteration's answers to how the job ended: each thread is told what happened to
@@ -14,7 +16,7 @@ export function answerReview(params: {
   ending: JobEnding;
   plan: ReviewPlan;
   number: number;
-  pushed: { head: string; diff: DiffStat[] } | null;
+  pushed: { head: string; diff: DiffStat[]; report: Report | null } | null;
 }): JobEnding {
   const { ending, plan, pushed } = params;
   const why = ending.result.error ?? ending.check.title;
@@ -52,19 +54,7 @@ export function answerReview(params: {
       commentId: left.comment.inReplyTo ?? left.comment.id,
       parts: [{ own: "Not addressed: " }, { markdown: left.reason, max: 1_000 }, { own: "." }],
     });
-  const headline = sha ? `local-agent pushed up to ${sha}; ${tests}.` : "Nothing was pushed: ";
-  const list = [
-    ...plan.used.map((c) => `- ${inlineCode(c.path)}: ${changed.has(c.path) ? "changed" : "not changed"}`),
-    ...plan.excluded.filter((e) => e.reply).map((e) => `- ${inlineCode(e.comment.path)}: not addressed`),
-  ];
-  const section: GitHubPart[] = [
-    {
-      own: `\n\n### Review iteration: the review by ${plan.review.reviewer.login} (${plan.used.length + plan.excluded.filter((e) => e.reply).length} comment(s))\n${headline}`,
-    },
-    ...(sha ? [] : [{ untrusted: why, style: "inline" as const, max: 600 }]),
-    { own: "\n\n" },
-    { markdown: list.join("\n") || "- no comments", max: 6_000, note: "every thread has its own reply" },
-  ];
+  const section = reviewSection({ plan, sha, changed, tests, why, report: pushed?.report ?? null });
   return {
     ...ending,
     comment: pushed ? null : ending.comment,
