@@ -9,6 +9,7 @@ import type { Job, JobLogger } from "../jobs/job-schema.js";
 import { jobDeadlineMs, type AppDeps } from "./app-deps.js";
 import { executeJob } from "./execute-job.js";
 import { handleWebhook, type WebhookPayload } from "./handle-webhook.js";
+import { handleReviewWebhook, type ReviewWebhookPayload } from "./handle-review-webhook.js";
 import { intakeJob } from "./intake-job.js";
 import { cancelledEnding, deadlineEnding, supersededEnding } from "./job/job-endings.js";
 import type { JobEnding } from "./job/job-ending.js";
@@ -73,7 +74,7 @@ export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: App
       deadlineMs: jobDeadlineMs(deps),
       ...(deps.abandonAfterMs === undefined ? {} : { abandonAfterMs: deps.abandonAfterMs }),
       ...(deps.retry?.intakeDelayMs ? { intakeRetryDelayMs: deps.retry.intakeDelayMs } : {}),
-      intake: async (job) => intakeJob({ job, client: await probot.auth(job.installationId), config: deps.config, store: deps.store, log }),
+      intake: async (job) => intakeJob({ job, client: await probot.auth(job.installationId), config: deps.config, store: deps.store, log, bot: () => botIdentity(job.installationId) }),
       execute: instrumentExecute({
         deps,
         live,
@@ -106,6 +107,10 @@ export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: App
         log,
         publish,
       });
+    });
+
+    probot.on(["pull_request_review.submitted", "pull_request_review_comment.created", "pull_request_review_comment.edited"], async (context) => {
+      handleReviewWebhook({ event: context.name, deliveryId: context.id, payload: context.payload as ReviewWebhookPayload, store: deps.store, scheduler: running, log, publish });
     });
 
     void startUp({ probot, deps, scheduler: running, log, publish }).then(resolveReady, rejectReady);

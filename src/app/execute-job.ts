@@ -12,7 +12,10 @@ import { checkoutJob, createJobFolder } from "./job/checkout-job.js";
 import { errorEnding } from "./job/error-ending.js";
 import type { JobEnding } from "./job/job-ending.js";
 import type { JobRun } from "./job/job-run.js";
-import { planJob } from "./job/plan-job.js";
+import { planJob, type JobPlan } from "./job/plan-job.js";
+import { answerReview } from "./review/answer-review.js";
+import type { DiffStat } from "../github/render-pull-request-body.js";
+import type { Report } from "../report/report-schema.js";
 import { publishResult } from "./job/publish-result.js";
 import { pushedEnding } from "./job/pushed-ending.js";
 import { pushJob } from "./job/push-job.js";
@@ -66,11 +69,21 @@ export async function executeJob(params: ExecuteJobParams): Promise<ExecuteResul
   }
 }
 
+/** What the work stages pushed, for the review iteration's answers. */
+type PushedWork = { head?: string; diff?: DiffStat[]; report?: Report };
+
 async function stages(run: JobRun, folder: { cleanup?: () => Promise<void> }): Promise<JobEnding> {
   // 1. plan: facts, the frozen task, where to commit.
   const planned = await planJob(run);
   if (!planned.ok) return planned.ending;
   const { plan } = planned;
+  const pushed: PushedWork = {};
+  const ending = await work(run, plan, folder, pushed);
+  // A review iteration answers in every thread, whatever the ending.
+  return plan.review ? answerReview({ ending, plan: plan.review, number: run.job.number, pushed: pushed.head ? { head: pushed.head, diff: pushed.diff ?? [], report: pushed.report ?? null } : null }) : ending;
+}
+
+async function work(run: JobRun, plan: JobPlan, folder: { cleanup?: () => Promise<void> }, pushed: PushedWork): Promise<JobEnding> {
   // 2. checkout, into a fresh folder.
   const dir = await createJobFolder(run);
   folder.cleanup = dir.cleanup;
@@ -84,6 +97,7 @@ async function stages(run: JobRun, folder: { cleanup?: () => Promise<void> }): P
   const authorized = await authorizePush(run, plan, { dir: dir.path, report, checkpoints, deadlineMs: jobDeadlineMs(run.deps) });
   if (!authorized.ok) return authorized.ending;
   // 5. push.
-  const { diff } = await pushJob(run, plan, dir.path);
+  const { diff, head } = await pushJob(run, plan, dir.path);
+  Object.assign(pushed, { head, diff, report });
   return pushedEnding({ run, plan, report, commits: authorized.commits, diff });
 }

@@ -9,6 +9,7 @@ import type { GitHubClient } from "../github/api/github-client.js";
 import { splitRepo } from "../github/api/github-client.js";
 import { postComment } from "../github/api/post-comment.js";
 import { authorizeActor } from "../github/authorize-actor.js";
+import { readFrozenReview } from "../github/review/frozen-review.js";
 import { jobPageUrl } from "../dashboard/job-page-url.js";
 import { renderForGitHub, type GitHubPart } from "../github/render/render-for-github.js";
 import type { IntakeDecision } from "../jobs/create-job-scheduler.js";
@@ -19,7 +20,15 @@ import { invalidConfigMessage, refusalMessage, targetRefusedMessage } from "./jo
 import { loadJobContext } from "./load-job-context.js";
 import { queuedCheckOutput } from "./queued-check-output.js";
 
-type IntakeParams = { job: Job; client: GitHubClient; config: AppConfig; store: JobStore; log: JobLogger };
+type IntakeParams = {
+  job: Job;
+  client: GitHubClient;
+  config: AppConfig;
+  store: JobStore;
+  log: JobLogger;
+  /** The app's bot (its login is the author of the pull requests the app opened). */
+  bot?: () => Promise<{ name: string }>;
+};
 
 /**
  * The intake lane: is the actor allowed (write access, asked of the API), is the target still
@@ -43,6 +52,15 @@ async function decide(params: IntakeParams): Promise<IntakeDecision> {
     log.info({ job: job.id, repo: job.repo, number: job.number, actor: job.actor, reason: auth.reason }, "job refused: actor not allowed");
     await tellOnce(params, `refused:${job.repo}#${job.number}:${job.actor}`, refusalMessage({ actor: job.actor, reason: auth.reason, label: config.label }));
     return { status: "refused", reason: auth.reason };
+  }
+  const review = readFrozenReview(job.payload);
+  if (review && !review.byFix && params.bot) {
+    // A review asks the app to iterate only on its own pull requests; another bot's is none of its business.
+    const bot = await params.bot();
+    if (review.prAuthor !== bot.name) {
+      log.info({ job: job.id, repo: job.repo, number: job.number, author: review.prAuthor }, "review ignored: not a pull request this app opened");
+      return { status: "cancelled", reason: `pull request #${job.number} was opened by ${review.prAuthor}, not by ${bot.name}` };
+    }
   }
   const issue = await getIssueState({ client, repo: job.repo, number: job.number });
   const pr = job.target === "pull_request" ? await getPullRequest({ client, repo: job.repo, number: job.number }) : null;

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { ReviewCommentSnapshotSchema, type ReviewCommentSnapshot } from "../github/review/review-comment-snapshot.js";
 import { JOB_STATUSES, type CancelResult, type GitHubWait, type InsertResult, type Job, type JobFields, type JobStatus, type NewJob, type RecoveryResult } from "./job-schema.js";
 import { cancelTarget } from "./store/cancel-target.js";
 import { claimNextJob, queuedPositions } from "./store/claim-next-job.js";
@@ -74,6 +75,10 @@ export type JobStore = {
   wasNotified(key: string): boolean;
   /** True the first time a key is seen, false ever after (say something to a user only once). */
   markNotified(key: string): boolean;
+  /** Keeps a review comment as first delivered; true when it was new (a later delivery never replaces the text). */
+  keepReviewComment(repo: string, snapshot: ReviewCommentSnapshot): boolean;
+  /** The kept comments of one review, by comment id. */
+  reviewComments(repo: string, reviewId: number): ReviewCommentSnapshot[];
   close(): void;
 };
 
@@ -149,6 +154,23 @@ export function openJobStore(params: OpenJobStoreParams): JobStore {
         .map(jobFromRow),
     wasNotified: (key) => db.prepare("SELECT 1 AS seen FROM notifications WHERE key = ?").get(key) !== undefined,
     markNotified: (key) => ctx.transaction(() => Number(db.prepare("INSERT OR IGNORE INTO notifications (key, created_at) VALUES (?, ?)").run(key, ctx.now()).changes) === 1),
+    keepReviewComment: (repo, snapshot) =>
+      ctx.transaction(
+        () =>
+          Number(
+            db
+              .prepare("INSERT OR IGNORE INTO review_comments (repo, comment_id, review_id, snapshot, created_at) VALUES (?, ?, ?, ?, ?)")
+              .run(repo, snapshot.id, snapshot.reviewId, JSON.stringify(snapshot), ctx.now()).changes,
+          ) === 1,
+      ),
+    reviewComments: (repo, reviewId) =>
+      db
+        .prepare("SELECT snapshot FROM review_comments WHERE repo = ? AND review_id = ? ORDER BY comment_id")
+        .all(repo, reviewId)
+        .flatMap((row) => {
+          const parsed = ReviewCommentSnapshotSchema.safeParse(JSON.parse(String(row.snapshot)));
+          return parsed.success ? [parsed.data] : [];
+        }),
     close() {
       if (db.isOpen) db.close();
     },

@@ -77,7 +77,7 @@ describe("local-agent serve", () => {
     expect(html).toMatch(/Register GitHub App/i);
     // The manifest the page posts to GitHub comes from app.yml: least privilege, no workflows.
     expect(html).toContain('"default_permissions":{"contents":"write","pull_requests":"write","issues":"write","checks":"write","metadata":"read"}');
-    expect(html).toContain('"default_events":["issues","issue_comment","pull_request"]');
+    expect(html).toContain('"default_events":["issues","issue_comment","pull_request","pull_request_review","pull_request_review_comment"]');
     expect(html).not.toContain("workflows");
   });
 

@@ -22,7 +22,9 @@ type Example = { name: string; examples: Record<string, unknown>[] };
 const EXAMPLES = require("@octokit/webhooks-examples/api.github.com/index.json") as Example[];
 
 /** A real payload from @octokit/webhooks-examples, adjusted with `patch` (deep-merged). */
-export function examplePayload(event: "issues" | "issue_comment", action: string, patch: Record<string, unknown>): Record<string, unknown> {
+export type ExampleEvent = "issues" | "issue_comment" | "pull_request_review" | "pull_request_review_comment";
+
+export function examplePayload(event: ExampleEvent, action: string, patch: Record<string, unknown>): Record<string, unknown> {
   const example = EXAMPLES.find((e) => e.name === event)?.examples.find((x) => x.action === action);
   if (!example) throw new Error(`no ${event}.${action} example`);
   return merge(structuredClone(example), patch);
@@ -55,7 +57,7 @@ export interface Harness {
   logs: () => string;
   dataDir: string;
   /** Delivers a webhook the way GitHub would (Probot verifies nothing here: receive() is post-verification). */
-  deliver(params: { id: string; name: "issues" | "issue_comment"; payload: Record<string, unknown> }): Promise<void>;
+  deliver(params: { id: string; name: ExampleEvent; payload: Record<string, unknown> }): Promise<void>;
   /** Waits until no job is pending, queued or running. */
   settle(): Promise<void>;
   /** Every GitHub request the app made, checked against GitHub's OpenAPI description. */

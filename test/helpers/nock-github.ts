@@ -25,10 +25,16 @@ export interface Sent {
   reactions: { path: string; content: string }[];
   tokens: { body: Record<string, unknown> }[];
   revoked: string[];
+  /** Replies in review threads: the comment replied to and the body. */
+  replies: { commentId: number; body: string }[];
+  /** Pull request bodies the app wrote (PATCH). */
+  pullEdits: { number: number; body: string }[];
+  /** Reviewers the app asked to review again. */
+  reviewRequests: { number: number; reviewers: unknown }[];
 }
 
 export function newSent(): Sent {
-  return { comments: [], pulls: [], checkRuns: [], reactions: [], tokens: [], revoked: [] };
+  return { comments: [], pulls: [], checkRuns: [], reactions: [], tokens: [], revoked: [], replies: [], pullEdits: [], reviewRequests: [] };
 }
 
 /** Probot's own installation token (no body) and the app's per-job scoped tokens (with a body). */
@@ -198,4 +204,39 @@ export function nockBotIdentity() {
     .reply(200, { id: 1, slug: "local-agent", name: "local-agent" })
     .get("/users/local-agent%5Bbot%5D")
     .reply(200, { login: "local-agent[bot]", id: 555, type: "Bot" });
+}
+
+/**
+ * A pull request's review side: its changed files, one review's comments as GitHub lists them
+ * now (edits included), thread replies, body edits and review requests (recorded in `sent`).
+ */
+export function nockReviewApi(params: { repo: string; number: number; /** The review a comment without `pull_request_review_id` belongs to. */ reviewId: number; files: string[]; comments: Record<string, unknown>[]; sent: Sent }) {
+  const base = `/repos/${params.repo}/pulls/${params.number}`;
+  return nock(API)
+    .persist()
+    .get(`${base}/files`)
+    .query(true)
+    .reply(200, params.files.map((filename, i) => ({ sha: String(i).repeat(40).slice(0, 40), filename, status: "modified", additions: 1, deletions: 1, changes: 2 })))
+    .get(new RegExp(`^${base}/reviews/\\d+/comments`))
+    .reply(200, (request: Request) => {
+      // Each review lists only its own comments, as on GitHub.
+      const reviewId = Number(/reviews\/(\d+)\//.exec(pathOf(request))?.[1]);
+      return params.comments.filter((c) => (c.pull_request_review_id ?? params.reviewId) === reviewId);
+    })
+    .post(new RegExp(`^${base}/comments/\\d+/replies$`))
+    .reply(201, async (request: Request) => {
+      const commentId = Number(pathOf(request).split("/").at(-2));
+      params.sent.replies.push({ commentId, body: String((await bodyOf(request)).body) });
+      return { id: 70_000 + params.sent.replies.length, in_reply_to_id: commentId };
+    })
+    .patch(base)
+    .reply(200, async (request: Request) => {
+      params.sent.pullEdits.push({ number: params.number, body: String((await bodyOf(request)).body) });
+      return { number: params.number };
+    })
+    .post(`${base}/requested_reviewers`)
+    .reply(201, async (request: Request) => {
+      params.sent.reviewRequests.push({ number: params.number, reviewers: (await bodyOf(request)).reviewers });
+      return { number: params.number };
+    });
 }

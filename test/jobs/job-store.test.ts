@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
 import { openJobStore } from "../../src/jobs/open-job-store.js";
+import { JOB_STORE_SCHEMA_VERSION } from "../../src/jobs/store/migrate-job-store.js";
 import { fixComment, newJob, steppingClock, tempStore, type TempStore } from "./job-fixtures.js";
 
 let current: TempStore | undefined;
@@ -301,7 +302,7 @@ describe("openJobStore: recovery and schema", () => {
     reopened.close();
 
     const raw = new DatabaseSync(file);
-    expect(raw.prepare("PRAGMA user_version").get()?.user_version).toBe(2);
+    expect(raw.prepare("PRAGMA user_version").get()?.user_version).toBe(JOB_STORE_SCHEMA_VERSION);
     expect(raw.prepare("PRAGMA journal_mode").get()?.journal_mode).toBe("wal");
     raw.exec("PRAGMA user_version = 42");
     raw.close();

@@ -1,4 +1,5 @@
 import type { GitHubMarkdown, GitHubPart } from "../../github/render/render-for-github.js";
+import type { ReviewAnswers } from "../review/review-answers.js";
 import type { ExecuteResult } from "../../jobs/create-job-scheduler.js";
 
 /**
@@ -15,6 +16,8 @@ export type JobEnding = {
   check: { conclusion: "success" | "failure" | "neutral" | "cancelled"; title: string; summary: GitHubPart[]; text?: GitHubPart[] };
   /** A pull request to open (or find) first; the check run then links it. */
   pullRequest?: { title: string; head: string; base: string; draft: boolean; body: (secrets: readonly string[]) => GitHubMarkdown };
+  /** A review iteration's answers: a reply in each thread, a section of the pull request's body, the reviewer asked again. */
+  review?: ReviewAnswers;
   /** Tell GitHub nothing (a shutdown: the job goes back to the queue and runs again). */
   silent?: boolean;
 };

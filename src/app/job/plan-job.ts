@@ -2,6 +2,8 @@ import { markCheckRunInProgress } from "../../github/api/check-runs.js";
 import { describeGitHubFailure } from "../../github/api/describe-github-failure.js";
 import { renderCheckOutput } from "../../github/render/render-check-output.js";
 import { buildTask, type Task } from "../../task/build-task.js";
+import { readFrozenReview } from "../../github/review/frozen-review.js";
+import { planReview, type ReviewPlan } from "../review/plan-review.js";
 import type { CheckoutPlan } from "../../workspace/git/prepare-checkout.js";
 import { jobPayload, loadJobContext, type JobContext } from "../load-job-context.js";
 import type { JobEnding } from "./job-ending.js";
@@ -16,6 +18,8 @@ export type JobPlan = {
   /** The work goes onto the pull request's own branch (no new pull request). */
   onPullRequestBranch: boolean;
   modelSpec: string;
+  /** A review iteration: the review, the comments worked on and those left out. */
+  review: ReviewPlan | null;
 };
 
 /**
@@ -36,20 +40,24 @@ export async function planJob(run: JobRun): Promise<{ ok: true; plan: JobPlan } 
   }
   const frozen = jobPayload(job);
   const { pr } = context;
-  // The task is the text as it was when the writer asked, plus the writer's `/fix` instructions.
-  const built = buildTask({
-    title: frozen.title,
-    body: pr ? `${frozen.body}\n\n${job.instructions ?? ""}` : frozen.body,
-    labels: frozen.labels,
-    defaultAllowed: context.repoConfig.allowed,
-    instructions: job.instructions,
-  });
+  const frozenReview = readFrozenReview(job.payload);
+  // The task is the text as it was when the writer asked, plus the writer's `/fix` instructions (or review).
+  const built: { ok: true; task: Task; review?: ReviewPlan } | { ok: false; message: string } = frozenReview
+    ? await planReview({ client, store: deps.store, job, review: frozenReview, defaultAllowed: context.repoConfig.allowed })
+    : buildTask({
+        title: frozen.title,
+        body: pr ? `${frozen.body}\n\n${job.instructions ?? ""}` : frozen.body,
+        labels: frozen.labels,
+        defaultAllowed: context.repoConfig.allowed,
+        instructions: job.instructions,
+      });
   if (!built.ok) return { ok: false, ending: taskRefusedEnding({ message: built.message }) };
+  const review = built.review ?? null;
   if (pr && pr.headRepo?.toLowerCase() !== job.repo.toLowerCase()) {
     // Intake refuses fork pull requests; this only guards against a head that moved to a fork since.
     return { ok: false, ending: failedEnding({ what: "the pull request's head is not in this repository", hint: "Push the branch to this repository and comment `/fix` on a pull request from it.", outcome: "refused" }) };
   }
   const workBranch = pr ? pr.headRef : `local-agent/${job.target === "issue" ? "issue" : "pr"}-${job.number}-${job.id}`;
   const checkout: CheckoutPlan = { cloneUrl: frozen.cloneUrl, baseBranch: pr ? pr.headRef : context.defaultBranch, workBranch };
-  return { ok: true, plan: { context, task: built.task, checkout, onPullRequestBranch: pr !== null, modelSpec } };
+  return { ok: true, plan: { context, task: built.task, checkout, onPullRequestBranch: pr !== null, modelSpec, review } };
 }

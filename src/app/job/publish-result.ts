@@ -10,6 +10,7 @@ import type { Job, JobLogger } from "../../jobs/job-schema.js";
 import type { JobStore } from "../../jobs/open-job-store.js";
 import { errorMessage } from "../job-messages.js";
 import { retryGitHub } from "../retry-github.js";
+import { publishReview } from "../review/publish-review.js";
 import type { JobEnding } from "./job-ending.js";
 
 export type PublishParams = {
@@ -68,6 +69,7 @@ export async function publishResult(params: PublishParams): Promise<ExecuteResul
       log.warn({ job: job.id, err: describeGitHubFailure(error) }, "could not post the result comment; the check run still says how the job ended"),
     );
   }
+  if (ending.review) await publishReview({ answers: ending.review, client: params.client, repo: job.repo, secrets: params.secrets, log, step });
   if (job.checkRunId !== null) {
     const checkRunId = job.checkRunId;
     const output = renderCheckOutput({ title: check.title, summary: check.summary, ...(check.text ? { text: check.text } : {}), secrets: params.secrets });

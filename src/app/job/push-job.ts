@@ -8,9 +8,9 @@ import { workBase } from "./work-base.js";
 /**
  * Stage 5, push: the work branch, without force, with a freshly minted token; only a new
  * `local-agent/…` branch or the same-repository pull request's own branch. Returns the diffstat
- * against where the work started.
+ * against where the work started, and the commit pushed.
  */
-export async function pushJob(run: JobRun, plan: JobPlan, dir: string): Promise<{ diff: DiffStat[] }> {
+export async function pushJob(run: JobRun, plan: JobPlan, dir: string): Promise<{ diff: DiffStat[]; head: string }> {
   const { deps } = run;
   const { checkout, context } = plan;
   await pushBranch({
@@ -22,7 +22,9 @@ export async function pushJob(run: JobRun, plan: JobPlan, dir: string): Promise<
     env: deps.env,
     signal: run.signal,
   });
-  const out = await openGit({ dir, env: deps.env })
+  const git = openGit({ dir, env: deps.env });
+  const head = (await git.revparse(["HEAD"])).trim();
+  const out = await git
     .raw(["diff", "--numstat", `${workBase(plan)}...HEAD`])
     .catch(() => "");
   const diff = out
@@ -32,5 +34,5 @@ export async function pushJob(run: JobRun, plan: JobPlan, dir: string): Promise<
       const [added = "0", removed = "0", ...file] = line.split("\t");
       return { path: file.join("\t"), added: Number(added) || 0, removed: Number(removed) || 0 };
     });
-  return { diff };
+  return { diff, head };
 }

@@ -51,6 +51,19 @@ const MIGRATIONS: readonly string[] = [
   -- The queue position the queued check run shows.
   ALTER TABLE jobs ADD COLUMN position_shown INTEGER;
   `,
+  `
+  -- Review comments as their webhooks delivered them (JSON snapshot), first text kept: the task
+  -- of a review iteration uses the text the reviewer submitted, not a later edit.
+  CREATE TABLE review_comments (
+    repo TEXT NOT NULL COLLATE NOCASE,
+    comment_id INTEGER NOT NULL,
+    review_id INTEGER,
+    snapshot TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (repo, comment_id)
+  ) STRICT;
+  CREATE INDEX review_comments_by_review ON review_comments (repo, review_id);
+  `,
 ];
 
 /** The schema version this code writes. */
