@@ -1,0 +1,100 @@
+import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { Redis } from "ioredis";
+import { queuedWorkSchema, type QueuedWork } from "./queued-work-schema.js";
+import { redisNames } from "./redis-names.js";
+
+/** What a session processor gets: the work, a signal (cancel or shutdown), and its last checkpoint. */
+export interface SessionContext {
+  work: QueuedWork;
+  jobId: string;
+  signal: AbortSignal;
+  /** The last checkpoint saved for this job by any worker (null on the first attempt). */
+  resumeFrom: unknown;
+  /** Saves a checkpoint in Redis (the job's progress): a worker that takes the job over after a crash resumes from it. */
+  checkpoint(value: unknown): Promise<void>;
+  /** How many times this job was started before (a stall, i.e. a crashed worker, or a failure). */
+  previousStarts: number;
+}
+
+export interface RedisWorkerHandle {
+  /** Resolves once the worker is connected and taking jobs. */
+  ready: Promise<void>;
+  /** Stops taking jobs; with `force`, running ones are aborted (they go back to the queue). */
+  close(force?: boolean): Promise<void>;
+}
+
+/** Timings of lock renewal and stall detection; tests shorten them, production keeps BullMQ's. */
+export interface StallOptions {
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** How often one job may be recovered from a crashed worker before it fails for good. */
+  maxStalledCount?: number;
+}
+
+/**
+ * One box's worker: pulls whole sessions from the BullMQ queue, `slots` at a time (the model
+ * host's parallel slots), and runs each through `run`. A worker killed mid-job stops renewing its
+ * lock, so another worker's stall check puts the job back and it resumes from its checkpoint.
+ * `/cancel` reaches the worker running the job through a pub/sub channel.
+ */
+export function startRedisWorker(params: {
+  url: string;
+  slots: number;
+  prefix?: string;
+  stall?: StallOptions;
+  run: (ctx: SessionContext) => Promise<unknown>;
+  /** Connection trouble (e.g. Redis restarting): reported, never thrown (an unheard `error` event would end the process). */
+  onError?: (error: Error) => void;
+}): RedisWorkerHandle {
+  if (!Number.isInteger(params.slots) || params.slots < 1) throw new Error(`--slots must be a whole number ≥ 1, got ${params.slots}`);
+  const names = redisNames(params.prefix);
+  const redis = new Redis(params.url, { maxRetriesPerRequest: null });
+  const subscriber = new Redis(params.url, { maxRetriesPerRequest: null });
+  const processJob = async (job: Job<QueuedWork>, _token?: string, signal?: AbortSignal) => {
+    const jobId = String(job.id);
+    if (await redis.exists(names.cancelled(jobId))) throw new UnrecoverableError("cancelled");
+    const controller = new AbortController();
+    signal?.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
+    const ctx: SessionContext = {
+      work: queuedWorkSchema.parse(job.data),
+      jobId,
+      signal: controller.signal,
+      resumeFrom: isCheckpoint(job.progress) ? job.progress.checkpoint : null,
+      checkpoint: (value) => job.updateProgress({ checkpoint: value }),
+      previousStarts: job.attemptsStarted - 1 + job.stalledCounter,
+    };
+    try {
+      return await params.run(ctx);
+    } catch (error) {
+      // A cancelled job must not be retried by BullMQ.
+      if (await redis.exists(names.cancelled(jobId))) throw new UnrecoverableError("cancelled");
+      throw error;
+    }
+  };
+  const worker = new Worker<QueuedWork>(names.queue, processJob, {
+    connection: redis,
+    prefix: names.prefix,
+    concurrency: params.slots,
+    ...(params.stall?.lockDurationMs ? { lockDuration: params.stall.lockDurationMs } : {}),
+    ...(params.stall?.stalledIntervalMs ? { stalledInterval: params.stall.stalledIntervalMs } : {}),
+    maxStalledCount: params.stall?.maxStalledCount ?? 3,
+  });
+  const onError = (error: Error) => params.onError?.(error);
+  worker.on("error", onError);
+  redis.on("error", onError);
+  subscriber.on("error", onError);
+  subscriber.on("message", (_channel: string, jobId: string) => void worker.cancelJob(jobId, "cancelled"));
+  const ready = Promise.all([worker.waitUntilReady(), subscriber.subscribe(names.cancelChannel)]).then(() => undefined);
+  return {
+    ready,
+    close: async (force = false) => {
+      await worker.close(force);
+      await subscriber.quit().catch(() => undefined);
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}
+
+function isCheckpoint(value: unknown): value is { checkpoint: unknown } {
+  return typeof value === "object" && value !== null && "checkpoint" in value;
+}
