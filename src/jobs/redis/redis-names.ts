@@ -9,6 +9,8 @@ export function redisNames(prefix = "local-agent") {
     target: (key: string) => `${prefix}:target:${key}`,
     /** Set when a job is cancelled, so a worker that picks it up later (after a stall) drops it too. */
     cancelled: (jobId: string) => `${prefix}:cancelled:${jobId}`,
+    /** Hash: model host URL → its status JSON (`ModelHostStatus`), written by the host's worker. */
+    hosts: `${prefix}:model-hosts`,
     /** Pub/sub channel: a cancelled job's id, heard by every worker (the one running it aborts it). */
     cancelChannel: `${prefix}:cancel`,
   };

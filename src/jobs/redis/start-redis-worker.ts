@@ -1,7 +1,8 @@
-import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { queuedWorkSchema, type QueuedWork } from "./queued-work-schema.js";
 import { redisNames } from "./redis-names.js";
+import { watchModelHost, type ModelHostStatus } from "./watch-model-host.js";
 
 /** What a session processor gets: the work, a signal (cancel or shutdown), and its last checkpoint. */
 export interface SessionContext {
@@ -43,6 +44,8 @@ export function startRedisWorker(params: {
   prefix?: string;
   stall?: StallOptions;
   run: (ctx: SessionContext) => Promise<unknown>;
+  /** The box's model server (`--model-host`): probed, and while it does not answer this worker takes no sessions. */
+  modelHost?: { url: string; probeEveryMs?: number; onChange?: (status: ModelHostStatus) => void };
   /** Connection trouble (e.g. Redis restarting): reported, never thrown (an unheard `error` event would end the process). */
   onError?: (error: Error) => void;
 }): RedisWorkerHandle {
@@ -50,8 +53,15 @@ export function startRedisWorker(params: {
   const names = redisNames(params.prefix);
   const redis = new Redis(params.url, { maxRetriesPerRequest: null });
   const subscriber = new Redis(params.url, { maxRetriesPerRequest: null });
-  const processJob = async (job: Job<QueuedWork>, _token?: string, signal?: AbortSignal) => {
+  let hostDown = false;
+  const processJob = async (job: Job<QueuedWork>, token?: string, signal?: AbortSignal) => {
     const jobId = String(job.id);
+    // BullMQ's pause does not stop a fetch already waiting on Redis: a session that arrives after the
+    // host went down goes straight back to the queue (no attempt used) for another box.
+    if (hostDown) {
+      await job.moveToDelayed(Date.now() + 1, token);
+      throw new DelayedError();
+    }
     if (await redis.exists(names.cancelled(jobId))) throw new UnrecoverableError("cancelled");
     const controller = new AbortController();
     signal?.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
@@ -84,10 +94,29 @@ export function startRedisWorker(params: {
   redis.on("error", onError);
   subscriber.on("error", onError);
   subscriber.on("message", (_channel: string, jobId: string) => void worker.cancelJob(jobId, "cancelled"));
-  const ready = Promise.all([worker.waitUntilReady(), subscriber.subscribe(names.cancelChannel)]).then(() => undefined);
+  const host = params.modelHost;
+  const watch = host
+    ? watchModelHost({
+        redis,
+        hashKey: names.hosts,
+        url: host.url,
+        slots: params.slots,
+        everyMs: host.probeEveryMs ?? 5000,
+        now: () => new Date(),
+        // A session stays on this box's host (its KV cache): while the host is down, queued sessions wait for other boxes.
+        onChange: async (status) => {
+          hostDown = status.status === "down";
+          if (hostDown) await worker.pause(true);
+          else worker.resume();
+          host.onChange?.(status);
+        },
+      })
+    : null;
+  const ready = Promise.all([worker.waitUntilReady(), subscriber.subscribe(names.cancelChannel), watch?.first]).then(() => undefined);
   return {
     ready,
     close: async (force = false) => {
+      watch?.stop();
       await worker.close(force);
       await subscriber.quit().catch(() => undefined);
       await redis.quit().catch(() => undefined);
