@@ -71,21 +71,32 @@ describe("the BullMQ queue", () => {
     ]);
   });
 
-  it("a delivery for a target whose job is running queues after it (the running one is not touched)", async () => {
+  it("a delivery for a target whose job is running waits for it, even with a free worker: one session per target at a time", async () => {
     const q = freshQueue();
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const started: string[] = [];
-    await worker(async (ctx) => {
-      started.push(ctx.jobId);
+    const events: string[] = [];
+    const run = async (ctx: SessionContext) => {
+      events.push(`start:${ctx.jobId}`);
       if (ctx.jobId === "running") await gate;
-    }).ready;
+      events.push(`end:${ctx.jobId}`);
+    };
+    const start = (handle: RedisWorkerHandle) => {
+      workers.push(handle);
+      return handle.ready;
+    };
+    const stall = { targetBusyRetryMs: 50 };
+    await start(startRedisWorker({ url: redis.url, prefix, slots: 1, stall, run }));
+    await start(startRedisWorker({ url: redis.url, prefix, slots: 1, stall, run }));
     await q.enqueue(work("running", 3));
-    await until(async () => started.length === 1);
+    await until(async () => events.length === 1);
     expect(await q.enqueue(work("next", 3))).toEqual({ status: "queued", jobId: "next", superseded: null });
+    // The free worker took it and put it back: its target is busy.
+    await until(async () => (await q.counts()).delayed === 1);
+    expect(events).toEqual(["start:running"]);
     release();
     await until(async () => (await q.counts()).completed === 2);
-    expect(started).toEqual(["running", "next"]);
+    expect(events).toEqual(["start:running", "end:running", "start:next", "end:next"]);
   });
 
   it("/cancel removes a waiting job: no worker ever runs it", async () => {

@@ -7,6 +7,8 @@ export function redisNames(prefix = "local-agent") {
     prefix,
     /** target (`owner/name#n`) → id of its newest job. */
     target: (key: string) => `${prefix}:target:${key}`,
+    /** Held by the job running for a target (`holdTargetLock`): one session per issue or PR at a time. */
+    running: (key: string) => `${prefix}:running:${key}`,
     /** Set when a job is cancelled, so a worker that picks it up later (after a stall) drops it too. */
     cancelled: (jobId: string) => `${prefix}:cancelled:${jobId}`,
     /** Hash: model host URL → its status JSON (`ModelHostStatus`), written by the host's worker. */

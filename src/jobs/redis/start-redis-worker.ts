@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
-import { queuedWorkSchema, type QueuedWork } from "./queued-work-schema.js";
+import { holdTargetLock } from "./hold-target-lock.js";
+import { queuedWorkSchema, targetKey, type QueuedWork } from "./queued-work-schema.js";
 import { redisNames } from "./redis-names.js";
 import { watchModelHost, type ModelHostStatus } from "./watch-model-host.js";
 
@@ -30,6 +31,8 @@ export interface StallOptions {
   stalledIntervalMs?: number;
   /** How often one job may be recovered from a crashed worker before it fails for good. */
   maxStalledCount?: number;
+  /** How long a session whose target is busy (another job of it runs) waits before it is tried again (default 1 s). */
+  targetBusyRetryMs?: number;
 }
 
 /**
@@ -63,10 +66,17 @@ export function startRedisWorker(params: {
       throw new DelayedError();
     }
     if (await redis.exists(names.cancelled(jobId))) throw new UnrecoverableError("cancelled");
+    const work = queuedWorkSchema.parse(job.data);
+    const lock = await holdTargetLock({ redis, key: names.running(targetKey(work)), jobId, ttlMs: params.stall?.lockDurationMs ?? 30_000 });
+    if (!lock) {
+      // Another job of this issue or PR is running: this one waits its turn (no attempt used).
+      await job.moveToDelayed(Date.now() + (params.stall?.targetBusyRetryMs ?? 1000), token);
+      throw new DelayedError();
+    }
     const controller = new AbortController();
     signal?.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
     const ctx: SessionContext = {
-      work: queuedWorkSchema.parse(job.data),
+      work,
       jobId,
       signal: controller.signal,
       resumeFrom: isCheckpoint(job.progress) ? job.progress.checkpoint : null,
@@ -79,6 +89,8 @@ export function startRedisWorker(params: {
       // A cancelled job must not be retried by BullMQ.
       if (await redis.exists(names.cancelled(jobId))) throw new UnrecoverableError("cancelled");
       throw error;
+    } finally {
+      await lock.release();
     }
   };
   const worker = new Worker<QueuedWork>(names.queue, processJob, {
