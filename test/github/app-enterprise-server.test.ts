@@ -49,4 +49,17 @@ describe("on GitHub Enterprise Server (GHE_HOST)", () => {
     expect(s.remote.git("log", "-1", "--format=%an <%ae>", branch).trim()).toBe("local-agent[bot] <555+local-agent[bot]@users.noreply.ghe.example.test>");
     s.expectNoTokenLeaks(harness);
   });
+
+  it("a pull request already open for the job's branch (an earlier attempt's, on another worker) is found and updated, never a second one", async () => {
+    s.githubMocks({ api: GHE_API });
+    // Job 1's branch: the attempt that died after opening its pull request left this one.
+    s.sent.pulls.push({ title: "stale", head: "local-agent/issue-12-1", base: "main", body: "report of the attempt that died", draft: false });
+    harness = s.attach(await startHarness({ script: FIX_SCRIPT, baseUrl: GHE_API }));
+    await harness.deliver({ id: "ghe-2", name: "issues", payload: s.labeled() });
+    await harness.settle();
+    expect(harness.deps.store.list()).toMatchObject([{ id: 1, status: "done", outcome: "completed" }]);
+    expect(s.sent.pulls).toHaveLength(1);
+    expect(s.sent.pullUpdates).toEqual([{ number: 77, title: expect.stringContaining("sum()"), body: expect.stringContaining("Fixes #12") }]);
+    expect(harness.logs()).toContain('"existed":true');
+  });
 });

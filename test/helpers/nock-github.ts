@@ -26,6 +26,8 @@ export const API = "https://api.github.com";
 export interface Sent {
   comments: { number: number; body: string }[];
   pulls: { title: string; head: string; base: string; body: string; draft: boolean }[];
+  /** Title and body updates of open pull requests (`PATCH …/pulls/{n}`). */
+  pullUpdates: { number: number; title: string; body: string }[];
   checkRuns: { id: number; body: Record<string, unknown> }[];
   reactions: { path: string; content: string }[];
   tokens: { body: Record<string, unknown> }[];
@@ -33,7 +35,7 @@ export interface Sent {
 }
 
 export function newSent(): Sent {
-  return { comments: [], pulls: [], checkRuns: [], reactions: [], tokens: [], revoked: [] };
+  return { comments: [], pulls: [], pullUpdates: [], checkRuns: [], reactions: [], tokens: [], revoked: [] };
 }
 
 /** Probot's own installation token (no body) and the app's per-job scoped tokens (with a body). */
@@ -192,6 +194,12 @@ export function nockCreatePull(params: { /** Another API base (GitHub Enterprise
     .post(`/repos/${params.repo}/pulls`)
     .reply(201, async (request: Request) => {
       params.sent.pulls.push((await bodyOf(request)) as unknown as Sent["pulls"][number]);
+      return { number, html_url: `https://github.com/${params.repo}/pull/${number}` };
+    })
+    .patch(new RegExp(`^${prefixOf(params.api)}/repos/${params.repo}/pulls/\\d+$`))
+    .reply(200, async (request: Request) => {
+      const body = await bodyOf(request);
+      params.sent.pullUpdates.push({ number: Number(pathOf(request).split("/").pop()), title: String(body.title), body: String(body.body) });
       return { number, html_url: `https://github.com/${params.repo}/pull/${number}` };
     });
 }
