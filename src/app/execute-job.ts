@@ -63,7 +63,8 @@ export async function executeJob(params: ExecuteJobParams): Promise<ExecuteResul
   } finally {
     // Revoke first, while the checkout still exists: nothing in it may hold a live token.
     for (const used of minted) {
-      await revokeToken({ token: used, fetch: deps.fetch }).catch((error: unknown) => log.warn({ job: job.id, err: String(error) }, "could not revoke a job token"));
+      // The installation client's base URL is Probot's (GHE_HOST/GHE_PROTOCOL → …/api/v3 on Enterprise Server).
+      await revokeToken({ token: used, baseUrl: params.client.request.endpoint.DEFAULTS.baseUrl, fetch: deps.fetch }).catch((error: unknown) => log.warn({ job: job.id, err: String(error) }, "could not revoke a job token"));
     }
     await folder.cleanup?.().catch(() => undefined);
   }

@@ -18,6 +18,7 @@ import { findSimProfile, SIM_PROFILES } from "../bench/sim/sim-profiles.js";
 import type { ModelBackend, ModelInfo } from "../model/types.js";
 import { SCAFFOLD_LAYERS } from "../report/report-schema.js";
 import { parseScaffoldSpec } from "../scaffold/parse-scaffold-spec.js";
+import { benchScaleOut } from "../bench/scale-out-bench.js";
 import { benchClone } from "../bench/clone-bench.js";
 import { benchWebhookBurst } from "../bench/webhook-burst-bench.js";
 import { positiveInt } from "./parse-number-flag.js";
@@ -307,7 +308,13 @@ async function measureInfrastructure(workDir: string): Promise<string[]> {
   const cloneDir = await fs.mkdtemp(path.join(workDir, "clone-"));
   const clone = await benchClone({ dir: cloneDir, files: 40, commits: 30, fileBytes: 48 * 1024, clock });
   const ms = (value: number) => `${Math.round(value)} ms`;
+  // Small enough to keep --perf quick; the model latency dominates, as on a real box.
+  const shape = { sessions: 16, steps: 4, stepMs: 25 };
+  const scale = await benchScaleOut({ workerCounts: [1, 2, 4], ...shape, clock });
   return [
+    scale === null
+      ? "Scale-out (Redis queue): skipped, redis-server is not installed"
+      : `Scale-out (Redis queue, ${shape.sessions} sessions × ${shape.steps} model steps of ${shape.stepMs} ms, one slot per worker): ${scale.map((row) => `${row.workers} worker${row.workers === 1 ? "" : "s"} ${row.perMinute.toFixed(0)}/min (${row.ratio.toFixed(2)}×)`).join(" · ")}`,
     `Webhook burst: ${burst.deliveries} signed deliveries at once (${burst.duplicates} redeliveries) while a slow model holds the GPU slot: answered in p50 ${ms(burst.answeredMs.p50)}, p99 ${ms(burst.answeredMs.p99)}, max ${ms(burst.answeredMs.max)} (statuses ${Object.entries(burst.statuses).map(([s, n]) => `${s}×${n}`).join(", ")}); ${burst.jobs} jobs, ${burst.lost} lost; ${burst.acknowledged} acknowledged on GitHub within ${burst.ackWindowMs / 1000} s (writes are paced at ~1/s)`,
     `Checkout of a repository with ${clone.commits} commits × ${clone.files} large files (${(clone.repoBytes / 1024 / 1024).toFixed(0)} MB of history): partial clone ${ms(clone.partialMs)} vs full clone ${ms(clone.fullMs)} (${(clone.partialMs / clone.fullMs).toFixed(2)}×)`,
   ];

@@ -170,6 +170,8 @@ describe("local-agent bench", () => {
     // The webhook burst: every delivery answered 200, exactly one job per distinct delivery, none lost.
     expect(out).toMatch(/Webhook burst: 200 signed deliveries at once \(50 redeliveries\).*\(statuses 200×200\); 150 jobs, 0 lost;/);
     expect(out).toMatch(/Checkout of a repository with 30 commits × 40 large files \(\d+ MB of history\): partial clone \d+ ms vs full clone \d+ ms/);
+    // Scale-out through a real redis-server: 1, 2 and 4 workers side by side, as ratios to one.
+    expect(out).toMatch(/Scale-out \(Redis queue, 16 sessions × 4 model steps of 25 ms, one slot per worker\): 1 worker \d+\/min \(1\.00×\) · 2 workers \d+\/min \([\d.]+×\) · 4 workers \d+\/min \([\d.]+×\)/);
   }, 300_000);
 
   it("runs the suite on a real model server (a fake Ollama) and ends with the verdict", async () => {

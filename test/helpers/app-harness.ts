@@ -80,6 +80,8 @@ export async function startHarness(params: {
   /** The job deadline and how long an aborted job may take to stop (ms). */
   jobDeadlineMs?: number;
   abandonAfterMs?: number;
+  /** Probot's API base, as `GHE_HOST`/`GHE_PROTOCOL` set it for Enterprise Server (`…/api/v3`). */
+  baseUrl?: string;
 }): Promise<Harness> {
   const dataDir = params.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), "la-app-")));
   let logText = "";
@@ -94,7 +96,7 @@ export async function startHarness(params: {
   // A function, applied last: Probot merges its own throttle options over plain defaults, which
   // left writes paced at one per second in these tests.
   const Octokit = ProbotOctokit.plugin(recordRequests(requests)).defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } }));
-  const probot = new Probot({ appId: 1, privateKey: privateKey(), Octokit, log });
+  const probot = new Probot({ appId: 1, privateKey: privateKey(), Octokit, log, ...(params.baseUrl ? { baseUrl: params.baseUrl } : {}) });
   const env = readAppEnv({
     APP_ID: "1",
     PRIVATE_KEY: privateKey(),

@@ -52,19 +52,20 @@ export async function createScenario() {
       return h;
     },
     /** The GitHub side of a healthy repository (`repo`, `installation`), every call nocked. */
-    githubMocks(params: { repo?: string; installation?: number; permission?: string; config?: string | null; user?: string; issue?: Parameters<typeof nockIssue>[0]; checkRunId?: number; commentStatus?: number } = {}) {
+    githubMocks(params: { api?: string; repo?: string; installation?: number; permission?: string; config?: string | null; user?: string; issue?: Parameters<typeof nockIssue>[0]; checkRunId?: number; commentStatus?: number } = {}) {
       const repo = params.repo ?? REPO;
-      nockInstallationTokens({ installationId: params.installation ?? INSTALLATION, jobToken: JOB_TOKEN, sent });
-      nockRevoke({ sent, onRevoke: async () => void scans.push(await scanTree(harness?.deps.workspacesDir ?? "/nonexistent", TOKEN_NEEDLES)) });
-      nockPermission({ repo, user: params.user ?? "alice", permission: params.permission ?? "write" });
-      nockRepoConfig({ repo, branch: "main", yaml: params.config === undefined ? null : params.config });
-      nockBranch({ repo, branch: "main", sha: mainSha });
-      nockIssue(params.issue ?? { repo, number: "any" });
-      nockReactions({ repo, sent });
-      nockCheckRuns({ repo, sent, ...(params.checkRunId ? { id: params.checkRunId } : {}) });
-      nockComments({ repo, sent, ...(params.commentStatus ? { status: params.commentStatus } : {}) });
-      nockCreatePull({ repo, sent });
-      nockBotIdentity();
+      const api = params.api === undefined ? {} : { api: params.api };
+      nockInstallationTokens({ ...api, installationId: params.installation ?? INSTALLATION, jobToken: JOB_TOKEN, sent });
+      nockRevoke({ ...api, sent, onRevoke: async () => void scans.push(await scanTree(harness?.deps.workspacesDir ?? "/nonexistent", TOKEN_NEEDLES)) });
+      nockPermission({ ...api, repo, user: params.user ?? "alice", permission: params.permission ?? "write" });
+      nockRepoConfig({ ...api, repo, branch: "main", yaml: params.config === undefined ? null : params.config });
+      nockBranch({ ...api, repo, branch: "main", sha: mainSha });
+      nockIssue({ ...(params.issue ?? { repo, number: "any" }), ...api });
+      nockReactions({ ...api, repo, sent });
+      nockCheckRuns({ ...api, repo, sent, ...(params.checkRunId ? { id: params.checkRunId } : {}) });
+      nockComments({ ...api, repo, sent, ...(params.commentStatus ? { status: params.commentStatus } : {}) });
+      nockCreatePull({ ...api, repo, sent });
+      nockBotIdentity(api);
     },
     labeled(patch: Record<string, unknown> = {}, repo = REPO, installation = INSTALLATION) {
       return examplePayload("issues", "labeled", {

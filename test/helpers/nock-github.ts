@@ -12,6 +12,11 @@ function pathOf(request: Request): string {
   return new URL(request.url).pathname;
 }
 
+/** The path of an API base (`/api/v3` on Enterprise Server), which regex routes must start with: nock matches them against the whole path. */
+function prefixOf(api: string | undefined): string {
+  return new URL(api ?? API).pathname.replace(/\/$/, "");
+}
+
 /**
  * Named nock helpers for the GitHub REST calls the app makes (release-drafter style). Each
  * returns its scope so a test can assert `isDone()`; body matchers record what was sent.
@@ -21,6 +26,8 @@ export const API = "https://api.github.com";
 export interface Sent {
   comments: { number: number; body: string }[];
   pulls: { title: string; head: string; base: string; body: string; draft: boolean }[];
+  /** Title and body updates of open pull requests (`PATCH …/pulls/{n}`). */
+  pullUpdates: { number: number; title: string; body: string }[];
   checkRuns: { id: number; body: Record<string, unknown> }[];
   reactions: { path: string; content: string }[];
   tokens: { body: Record<string, unknown> }[];
@@ -34,12 +41,12 @@ export interface Sent {
 }
 
 export function newSent(): Sent {
-  return { comments: [], pulls: [], checkRuns: [], reactions: [], tokens: [], revoked: [], replies: [], pullEdits: [], reviewRequests: [] };
+  return { comments: [], pulls: [], pullUpdates: [], checkRuns: [], reactions: [], tokens: [], revoked: [], replies: [], pullEdits: [], reviewRequests: [] };
 }
 
 /** Probot's own installation token (no body) and the app's per-job scoped tokens (with a body). */
-export function nockInstallationTokens(params: { installationId: number; jobToken: string; sent: Sent }) {
-  return nock(API)
+export function nockInstallationTokens(params: { /** Another API base (GitHub Enterprise Server's `…/api/v3`). */ api?: string; installationId: number; jobToken: string; sent: Sent }) {
+  return nock(params.api ?? API)
     .persist()
     .post(`/app/installations/${params.installationId}/access_tokens`)
     .reply(201, async (request: Request) => {
@@ -55,8 +62,8 @@ export function nockInstallationTokens(params: { installationId: number; jobToke
 }
 
 /** Token revocation; `onRevoke` runs as each token is revoked (the app revokes before it removes the checkout). */
-export function nockRevoke(params: { sent: Sent; onRevoke?: () => Promise<void> }) {
-  return nock(API)
+export function nockRevoke(params: { /** Another API base (GitHub Enterprise Server's `…/api/v3`). */ api?: string; sent: Sent; onRevoke?: () => Promise<void> }) {
+  return nock(params.api ?? API)
     .persist()
     .delete("/installation/token")
     .reply(204, async (request: Request) => {
@@ -66,15 +73,15 @@ export function nockRevoke(params: { sent: Sent; onRevoke?: () => Promise<void> 
     });
 }
 
-export function nockPermission(params: { repo: string; user: string; permission: string; roleName?: string; status?: number }) {
-  const scope = nock(API).persist().get(`/repos/${params.repo}/collaborators/${params.user}/permission`);
+export function nockPermission(params: { /** Another API base (GitHub Enterprise Server's `…/api/v3`). */ api?: string; repo: string; user: string; permission: string; roleName?: string; status?: number }) {
+  const scope = nock(params.api ?? API).persist().get(`/repos/${params.repo}/collaborators/${params.user}/permission`);
   if (params.status && params.status !== 200) return scope.reply(params.status, { message: "Not Found" });
   return scope.reply(200, { permission: params.permission, role_name: params.roleName ?? params.permission, user: { login: params.user } });
 }
 
 /** The repo config on the default branch: text, raw bytes, or (`tooLarge`) what the contents API answers for a file over 1 MB. */
-export function nockRepoConfig(params: { repo: string; branch: string; yaml: string | Buffer | null; tooLarge?: number }) {
-  const scope = nock(API).persist().get(`/repos/${params.repo}/contents/.github%2Flocal-agent.yml`).query({ ref: params.branch });
+export function nockRepoConfig(params: { /** Another API base (GitHub Enterprise Server's `…/api/v3`). */ api?: string; repo: string; branch: string; yaml: string | Buffer | null; tooLarge?: number }) {
+  const scope = nock(params.api ?? API).persist().get(`/repos/${params.repo}/contents/.github%2Flocal-agent.yml`).query({ ref: params.branch });
   const file = { type: "file", name: "local-agent.yml", path: ".github/local-agent.yml", sha: "c".repeat(40) };
   if (params.tooLarge) return scope.reply(200, { ...file, encoding: "none", content: "", size: params.tooLarge });
   if (params.yaml === null) return scope.reply(404, { message: "Not Found" });
@@ -83,9 +90,9 @@ export function nockRepoConfig(params: { repo: string; branch: string; yaml: str
 }
 
 /** The issue (or pull request) as it is now: state, lock and labels, read again at intake. */
-export function nockIssue(params: { repo: string; number: number | "any"; state?: "open" | "closed"; locked?: boolean; labels?: string[] }) {
-  const route = params.number === "any" ? new RegExp(`^/repos/${params.repo}/issues/\\d+$`) : `/repos/${params.repo}/issues/${params.number}`;
-  return nock(API)
+export function nockIssue(params: { /** Another API base (GitHub Enterprise Server's `…/api/v3`). */ api?: string; repo: string; number: number | "any"; state?: "open" | "closed"; locked?: boolean; labels?: string[] }) {
+  const route = params.number === "any" ? new RegExp(`^${prefixOf(params.api)}/repos/${params.repo}/issues/\\d+$`) : `/repos/${params.repo}/issues/${params.number}`;
+  return nock(params.api ?? API)
     .persist()
     .get(route)
     .reply(200, (request: Request) => ({
@@ -98,14 +105,14 @@ export function nockIssue(params: { repo: string; number: number | "any"; state?
     }));
 }
 
-export function nockBranch(params: { repo: string; branch: string; sha: string }) {
-  return nock(API)
+export function nockBranch(params: { /** Another API base (GitHub Enterprise Server's `…/api/v3`). */ api?: string; repo: string; branch: string; sha: string }) {
+  return nock(params.api ?? API)
     .persist()
     .get(`/repos/${params.repo}/git/ref/heads%2F${params.branch}`)
     .reply(200, { ref: `refs/heads/${params.branch}`, object: { sha: params.sha, type: "commit" } });
 }
 
-export function nockPullRequest(params: {
+export function nockPullRequest(params: { /** Another API base (GitHub Enterprise Server's `…/api/v3`). */ api?: string;
   repo: string;
   number: number;
   headRef: string;
@@ -118,7 +125,7 @@ export function nockPullRequest(params: {
   merged?: boolean;
   locked?: boolean;
 }) {
-  return nock(API)
+  return nock(params.api ?? API)
     .persist()
     .get(`/repos/${params.repo}/pulls/${params.number}`)
     .reply(200, {
@@ -133,10 +140,10 @@ export function nockPullRequest(params: {
     });
 }
 
-export function nockReactions(params: { repo: string; sent: Sent }) {
-  return nock(API)
+export function nockReactions(params: { /** Another API base (GitHub Enterprise Server's `…/api/v3`). */ api?: string; repo: string; sent: Sent }) {
+  return nock(params.api ?? API)
     .persist()
-    .post(new RegExp(`^/repos/${params.repo}/issues/(comments/)?\\d+/reactions$`))
+    .post(new RegExp(`^${prefixOf(params.api)}/repos/${params.repo}/issues/(comments/)?\\d+/reactions$`))
     .reply(201, async (request: Request) => {
       const body = await bodyOf(request);
       params.sent.reactions.push({ path: pathOf(request), content: String(body.content) });
@@ -145,9 +152,9 @@ export function nockReactions(params: { repo: string; sent: Sent }) {
 }
 
 /** Check runs: each created one gets the next id from `id` (default 4242), so a test can follow each job's. */
-export function nockCheckRuns(params: { repo: string; sent: Sent; id?: number; onCreate?: () => Promise<void> }) {
+export function nockCheckRuns(params: { /** Another API base (GitHub Enterprise Server's `…/api/v3`). */ api?: string; repo: string; sent: Sent; id?: number; onCreate?: () => Promise<void> }) {
   let next = params.id ?? 4242;
-  return nock(API)
+  return nock(params.api ?? API)
     .persist()
     .post(`/repos/${params.repo}/check-runs`)
     .reply(201, async (request: Request) => {
@@ -156,7 +163,7 @@ export function nockCheckRuns(params: { repo: string; sent: Sent; id?: number; o
       await params.onCreate?.();
       return { id, status: "queued" };
     })
-    .patch(new RegExp(`^/repos/${params.repo}/check-runs/\\d+$`))
+    .patch(new RegExp(`^${prefixOf(params.api)}/repos/${params.repo}/check-runs/\\d+$`))
     .reply(200, async (request: Request) => {
       const id = Number(pathOf(request).split("/").pop());
       params.sent.checkRuns.push({ id, body: await bodyOf(request) });
@@ -165,12 +172,12 @@ export function nockCheckRuns(params: { repo: string; sent: Sent; id?: number; o
 }
 
 /** Comments are recorded; with `status` (e.g. 410 for a deleted issue) GitHub rejects them. */
-export function nockComments(params: { repo: string; sent: Sent; status?: number }) {
-  const scope = nock(API).persist().post(new RegExp(`^/repos/${params.repo}/issues/\\d+/comments$`));
+export function nockComments(params: { /** Another API base (GitHub Enterprise Server's `…/api/v3`). */ api?: string; repo: string; sent: Sent; status?: number }) {
+  const scope = nock(params.api ?? API).persist().post(new RegExp(`^${prefixOf(params.api)}/repos/${params.repo}/issues/\\d+/comments$`));
   if (params.status) return scope.reply(params.status, { message: params.status === 410 ? "This issue was deleted" : "Rejected" });
   return scope.reply(201, async (request: Request) => {
     const body = await bodyOf(request);
-    params.sent.comments.push({ number: Number(pathOf(request).split("/")[5]), body: String(body.body) });
+    params.sent.comments.push({ number: Number(pathOf(request).split("/").at(-2)), body: String(body.body) });
     return { id: 9000 + params.sent.comments.length };
   });
 }
@@ -179,9 +186,9 @@ export function nockComments(params: { repo: string; sent: Sent; status?: number
  * Pull requests: created ones are recorded, and listing by `head` (`owner:branch`) finds them, as
  * on GitHub (the app looks before it opens one; the dashboard looks up a run's pull request).
  */
-export function nockCreatePull(params: { repo: string; sent: Sent; number?: number }) {
+export function nockCreatePull(params: { /** Another API base (GitHub Enterprise Server's `…/api/v3`). */ api?: string; repo: string; sent: Sent; number?: number }) {
   const number = params.number ?? 77;
-  return nock(API)
+  return nock(params.api ?? API)
     .persist()
     .get(`/repos/${params.repo}/pulls`)
     .query(true)
@@ -194,11 +201,17 @@ export function nockCreatePull(params: { repo: string; sent: Sent; number?: numb
     .reply(201, async (request: Request) => {
       params.sent.pulls.push((await bodyOf(request)) as unknown as Sent["pulls"][number]);
       return { number, html_url: `https://github.com/${params.repo}/pull/${number}` };
+    })
+    .patch(new RegExp(`^${prefixOf(params.api)}/repos/${params.repo}/pulls/\\d+$`))
+    .reply(200, async (request: Request) => {
+      const body = await bodyOf(request);
+      params.sent.pullUpdates.push({ number: Number(pathOf(request).split("/").pop()), title: String(body.title), body: String(body.body) });
+      return { number, html_url: `https://github.com/${params.repo}/pull/${number}` };
     });
 }
 
-export function nockBotIdentity() {
-  return nock(API)
+export function nockBotIdentity(params: { api?: string } = {}) {
+  return nock(params.api ?? API)
     .persist()
     .get("/app")
     .reply(200, { id: 1, slug: "local-agent", name: "local-agent" })

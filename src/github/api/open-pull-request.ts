@@ -2,8 +2,10 @@ import type { GitHubMarkdown } from "../render/render-for-github.js";
 import { splitRepo, type GitHubClient } from "./github-client.js";
 
 /**
- * Opens the pull request for a pushed branch, or finds the one already open for it (publishing
- * is idempotent: a retry after a lost answer, or a redelivered job, does not open a second).
+ * Opens the pull request for a pushed branch, or finds the one already open for it and updates
+ * its title and body (publishing is idempotent: a retry after a lost answer, a redelivered job,
+ * or a job resumed on another worker after a crash does not open a second; its report is the
+ * one that finished).
  * The title is a plain line (see `renderPlainLine`); the body comes from the one renderer.
  */
 export async function openPullRequest(params: {
@@ -18,7 +20,10 @@ export async function openPullRequest(params: {
   const where = splitRepo(params.repo);
   const { data: open } = await params.client.request("GET /repos/{owner}/{repo}/pulls", { ...where, head: `${where.owner}:${params.head}`, state: "open", per_page: 1 });
   const existing = open[0];
-  if (existing) return { number: existing.number, url: existing.html_url, existed: true };
+  if (existing) {
+    await params.client.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...where, pull_number: existing.number, title: params.title, body: params.body });
+    return { number: existing.number, url: existing.html_url, existed: true };
+  }
   const { data } = await params.client.request("POST /repos/{owner}/{repo}/pulls", {
     ...where,
     title: params.title,

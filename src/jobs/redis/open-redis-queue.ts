@@ -1,0 +1,96 @@
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { queuedWorkSchema, targetKey, type QueuedWork } from "./queued-work-schema.js";
+import { redisNames } from "./redis-names.js";
+
+export type EnqueueResult =
+  | { status: "queued"; jobId: string; superseded: string | null }
+  /** The delivery id is a job already (GitHub redelivered, or the receiver retried). */
+  | { status: "duplicate"; jobId: string };
+
+export type RedisCancelResult = { jobId: string | null; was: "waiting" | "active" | "none" };
+
+export interface RedisJobQueue {
+  enqueue(work: QueuedWork): Promise<EnqueueResult>;
+  /** Removes the target's waiting job, or tells every worker to abort its running one. */
+  cancel(repo: string, number: number): Promise<RedisCancelResult>;
+  counts(): Promise<{ waiting: number; active: number; completed: number; failed: number; delayed: number }>;
+  close(): Promise<void>;
+}
+
+const WAITING = new Set(["waiting", "delayed", "prioritized", "waiting-children"]);
+
+/**
+ * The webhook receiver's side of the BullMQ queue. A delivery id is the BullMQ job id (a
+ * redelivery is a no-op); a target keeps at most one waiting job: a newer delivery removes the
+ * waiting one (a running one is left to finish). Enqueues are serialized in this process so two
+ * deliveries for one target cannot both see "nothing waiting".
+ */
+export function openRedisQueue(params: { url: string; prefix?: string; attempts?: number; onError?: (error: Error) => void }): RedisJobQueue {
+  const names = redisNames(params.prefix);
+  // BullMQ requires maxRetriesPerRequest null; commands issued while Redis restarts wait, not fail.
+  const redis = new Redis(params.url, { maxRetriesPerRequest: null });
+  const queue = new Queue<QueuedWork>(names.queue, { connection: redis, prefix: names.prefix });
+  redis.on("error", (error: Error) => params.onError?.(error));
+  queue.on("error", (error: Error) => params.onError?.(error));
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = chain.then(work, work);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+
+  async function waitingJob(key: string) {
+    const id = await redis.get(names.target(key));
+    const job = id ? await queue.getJob(id) : undefined;
+    return { id, job, state: job ? await job.getState() : "unknown" };
+  }
+
+  async function enqueue(work: QueuedWork): Promise<EnqueueResult> {
+    const parsed = queuedWorkSchema.parse(work);
+    if (await queue.getJob(parsed.deliveryId)) return { status: "duplicate", jobId: parsed.deliveryId };
+    const key = targetKey(parsed);
+    const previous = await waitingJob(key);
+    let superseded: string | null = null;
+    if (previous.job && WAITING.has(previous.state)) {
+      // remove() refuses a job a worker has locked meanwhile: then it runs, and this one queues after it.
+      superseded = await previous.job.remove().then(
+        () => previous.id,
+        () => null,
+      );
+    }
+    await queue.add("session", parsed, {
+      jobId: parsed.deliveryId,
+      attempts: params.attempts ?? 3,
+      backoff: { type: "exponential", delay: 1000 },
+      // Finished jobs are kept a day so a late redelivery of the same id is still recognised.
+      removeOnComplete: { age: 86_400 },
+      removeOnFail: { age: 7 * 86_400 },
+    });
+    await redis.set(names.target(key), parsed.deliveryId);
+    return { status: "queued", jobId: parsed.deliveryId, superseded };
+  }
+
+  async function cancel(repo: string, number: number): Promise<RedisCancelResult> {
+    const current = await waitingJob(targetKey({ repo, number }));
+    if (!current.id || !current.job) return { jobId: null, was: "none" };
+    if (WAITING.has(current.state) && (await current.job.remove().then(() => true, () => false))) return { jobId: current.id, was: "waiting" };
+    if (current.state === "completed" || current.state === "failed") return { jobId: null, was: "none" };
+    await redis.set(names.cancelled(current.id), "1", "EX", 7 * 86_400);
+    await redis.publish(names.cancelChannel, current.id);
+    return { jobId: current.id, was: "active" };
+  }
+
+  return {
+    enqueue: (work) => serial(() => enqueue(work)),
+    cancel: (repo, number) => serial(() => cancel(repo, number)),
+    counts: async () => {
+      const c = await queue.getJobCounts("waiting", "active", "completed", "failed", "delayed", "prioritized");
+      return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0, delayed: c.delayed ?? 0 };
+    },
+    close: async () => {
+      await queue.close();
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}

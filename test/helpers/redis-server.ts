@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  dir: string;
+  /** Kills the server (SIGKILL: no final save) and starts it again on the same port and data dir. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Resolves once the server accepts a PING on its port (redis-server prints nothing we could wait on reliably). */
+async function waitForPing(port: number, child: ChildProcess): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("error", () => resolve(false));
+      socket.once("connect", () => socket.write("PING\r\n"));
+      socket.once("data", (data) => {
+        socket.destroy();
+        resolve(data.toString().startsWith("+PONG"));
+      });
+    });
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * A real redis-server (the Debian package's binary) on a free loopback port with its data in a
+ * temp dir. `appendonly` (AOF, fsync always) makes every acknowledged write survive a kill -9.
+ */
+export async function startRedisServer(params: { appendonly?: boolean } = {}): Promise<RedisServer> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "la-redis-"));
+  const port = await freePort();
+  let child: ChildProcess | null = null;
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--protected-mode", "yes", "--maxmemory-policy", "noeviction"];
+  if (params.appendonly) args.push("--appendonly", "yes", "--appendfsync", "always");
+  const start = async () => {
+    child = spawn("redis-server", args, { stdio: "ignore" });
+    await waitForPing(port, child);
+  };
+  const kill = async () => {
+    const running = child;
+    child = null;
+    if (!running || running.exitCode !== null) return;
+    const exited = new Promise((resolve) => running.once("exit", resolve));
+    running.kill("SIGKILL");
+    await exited;
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir,
+    restart: async () => {
+      await kill();
+      await start();
+    },
+    stop: async () => {
+      await kill();
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
