@@ -191,8 +191,8 @@ describe("a review of the app's pull request", () => {
     expect(model).toContain("Files you may change: NOTES.md, src/sum.js");
     expect(model).not.toContain("(now) edited title");
 
-    expect(scenario.sent.pullEdits).toHaveLength(1);
-    const body = scenario.sent.pullEdits[0]?.body ?? "";
+    expect(scenario.sent.pullUpdates).toHaveLength(1);
+    const body = scenario.sent.pullUpdates[0]?.body ?? "";
     expect(body.startsWith("Fixes #12\n\nThe first report.")).toBe(true);
     expect(body).toContain("### Review iteration: the review by alice (3 comment(s))");
     expect(body).toContain("Tests: ✗ 1 failing before → ✓ 0 failing after.");
@@ -467,6 +467,6 @@ describe("/fix in a review body", () => {
     expect(model).toContain("Still subtracts.");
     expect(model).toContain("see the thread");
     expect(model).not.toContain("/fix see the thread");
-    expect(scenario.sent.pullEdits[0]?.body.startsWith("Some work.")).toBe(true);
+    expect(scenario.sent.pullUpdates[0]?.body.startsWith("Some work.")).toBe(true);
   });
 });

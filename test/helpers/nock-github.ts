@@ -26,22 +26,20 @@ export const API = "https://api.github.com";
 export interface Sent {
   comments: { number: number; body: string }[];
   pulls: { title: string; head: string; base: string; body: string; draft: boolean }[];
-  /** Title and body updates of open pull requests (`PATCH …/pulls/{n}`). */
-  pullUpdates: { number: number; title: string; body: string }[];
+  /** Title and body updates of open pull requests (`PATCH …/pulls/{n}`): a republish, or a review iteration's section. */
+  pullUpdates: { number: number; title?: string; body: string }[];
   checkRuns: { id: number; body: Record<string, unknown> }[];
   reactions: { path: string; content: string }[];
   tokens: { body: Record<string, unknown> }[];
   revoked: string[];
   /** Replies in review threads: the comment replied to and the body. */
   replies: { commentId: number; body: string }[];
-  /** Pull request bodies the app wrote (PATCH). */
-  pullEdits: { number: number; body: string }[];
   /** Reviewers the app asked to review again. */
   reviewRequests: { number: number; reviewers: unknown }[];
 }
 
 export function newSent(): Sent {
-  return { comments: [], pulls: [], pullUpdates: [], checkRuns: [], reactions: [], tokens: [], revoked: [], replies: [], pullEdits: [], reviewRequests: [] };
+  return { comments: [], pulls: [], pullUpdates: [], checkRuns: [], reactions: [], tokens: [], revoked: [], replies: [], reviewRequests: [] };
 }
 
 /** Probot's own installation token (no body) and the app's per-job scoped tokens (with a body). */
@@ -205,7 +203,7 @@ export function nockCreatePull(params: { /** Another API base (GitHub Enterprise
     .patch(new RegExp(`^${prefixOf(params.api)}/repos/${params.repo}/pulls/\\d+$`))
     .reply(200, async (request: Request) => {
       const body = await bodyOf(request);
-      params.sent.pullUpdates.push({ number: Number(pathOf(request).split("/").pop()), title: String(body.title), body: String(body.body) });
+      params.sent.pullUpdates.push({ number: Number(pathOf(request).split("/").pop()), ...(body.title === undefined ? {} : { title: String(body.title) }), body: String(body.body) });
       return { number, html_url: `https://github.com/${params.repo}/pull/${number}` };
     });
 }
@@ -221,7 +219,8 @@ export function nockBotIdentity(params: { api?: string } = {}) {
 
 /**
  * A pull request's review side: its changed files, one review's comments as GitHub lists them
- * now (edits included), thread replies, body edits and review requests (recorded in `sent`).
+ * now (edits included), thread replies and review requests (recorded in `sent`; body edits are
+ * `nockCreatePull`'s PATCH, recorded as `pullUpdates`).
  */
 export function nockReviewApi(params: { repo: string; number: number; /** The review a comment without `pull_request_review_id` belongs to. */ reviewId: number; files: string[]; comments: Record<string, unknown>[]; sent: Sent }) {
   const base = `/repos/${params.repo}/pulls/${params.number}`;
@@ -241,11 +240,6 @@ export function nockReviewApi(params: { repo: string; number: number; /** The re
       const commentId = Number(pathOf(request).split("/").at(-2));
       params.sent.replies.push({ commentId, body: String((await bodyOf(request)).body) });
       return { id: 70_000 + params.sent.replies.length, in_reply_to_id: commentId };
-    })
-    .patch(base)
-    .reply(200, async (request: Request) => {
-      params.sent.pullEdits.push({ number: params.number, body: String((await bodyOf(request)).body) });
-      return { number: params.number };
     })
     .post(`${base}/requested_reviewers`)
     .reply(201, async (request: Request) => {
