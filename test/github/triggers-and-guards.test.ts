@@ -145,6 +145,7 @@ describe("parseTrigger: what is ignored, and why (the reason is logged)", () => 
       kind: "ignore",
       reason: "the payload has no sender",
     });
+    expect(parse("issues", { action: "labeled", sender: alice, issue: { number: 4 } })).toEqual({ kind: "ignore", reason: 'label "" is not the trigger label' });
     expect(parse("issues", labeled({ action: "opened" }))).toEqual({ kind: "ignore", reason: "issues.opened is not a trigger" });
     expect(parse("issues", { label: { name: LABEL }, sender: alice, issue: { number: 4 } })).toEqual({ kind: "ignore", reason: "issues.? is not a trigger" });
     expect(parse("issue_comment", { comment: { body: "/fix" }, sender: alice, issue: { number: 4 } })).toEqual({ kind: "ignore", reason: "issue_comment.? is not a trigger" });
