@@ -23,8 +23,11 @@ export const LOOP_WINDOW = 12;
 
 /**
  * OpenHands' stuck patterns and Cline's identical-call counter, made deterministic: the same call
- * with the same files 3 times (or failing 3 times) → warn; 5 times → stop; A-B-A-B over the last
- * 6 calls → warn. Checked before the call runs, with `next` being the call about to run.
+ * with the same files 3 times (or failing 3 times) → warn; 5 times → stop. Checked before the call
+ * runs, with `next` being the call about to run. OpenHands' A-B-A-B-over-6 rule needs no code of
+ * its own here: in an alternation the fifth call is the third of its kind, so this counter warns
+ * there, a call before a six-call rule could (such a rule never fired: deleting it left every test
+ * green, and test/scaffold/detect-loop.test.ts shows the fifth call caught).
  */
 export function detectLoop(params: { previous: readonly CallRecord[]; next: { key: string; turn: number } }): LoopVerdict {
   const recent = params.previous.slice(-LOOP_WINDOW);
@@ -39,13 +42,6 @@ export function detectLoop(params: { previous: readonly CallRecord[]; next: { ke
       reason: failing ? `the same failing call was made ${count} times` : `the same call was made ${count} times with no change in between`,
       turns,
     };
-  }
-  const keys = [...recent.slice(-5).map((record) => record.key), params.next.key];
-  if (keys.length === 6) {
-    const [a, b] = keys;
-    if (a !== b && keys.every((key, i) => key === (i % 2 === 0 ? a : b))) {
-      return { kind: "warn", reason: "the last 6 calls alternate between the same two calls (A-B-A-B)", turns: recent.slice(-5).map((r) => r.turn).concat(params.next.turn) };
-    }
   }
   return { kind: "none" };
 }

@@ -204,10 +204,16 @@ describe("loops layer", () => {
     expect(report.outcome).toBe("completed");
     expect(interventions(report)).not.toContain("loop_detected");
   });
-  it("detects A-B-A-B alternation", async () => {
+  it("catches A-B-A-B alternation at the fifth call (the third of its kind), then lets the fix run", async () => {
     const search = { tool: "search", args: { pattern: "sum" } };
-    const { report } = await run([READ, search, READ, search, READ, search, EDIT, TEST, FINISH], { scaffold: "loops" });
-    expect(report.turns.find((t) => t.interventions.includes("loop_detected"))?.error).toMatch(/alternate|same call was made 3 times/);
+    const { report, requests } = await run([READ, search, READ, search, READ, search, EDIT, TEST, FINISH], { scaffold: "loops" });
+    const caught = report.turns.filter((t) => t.interventions.includes("loop_detected"));
+    expect(caught.map((t) => [t.n, t.error])).toEqual([
+      [5, "the same call was made 3 times with no change in between"],
+      [6, "the same call was made 3 times with no change in between"],
+    ]);
+    expect(text(requests[5]?.messages ?? [])).toContain("You already made this exact call (turns 1, 3)");
+    expect(report.outcome).toBe("completed");
   });
   it("without it the loop runs until max turns", async () => {
     const { report } = await run(Array(6).fill(READ), { scaffold: "none", limits: { maxTurns: 6 } });

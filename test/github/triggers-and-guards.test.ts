@@ -131,3 +131,63 @@ describe("redactSecrets", () => {
     expect(out.match(/\[redacted\]/g)).toHaveLength(6);
   });
 });
+
+describe("parseTrigger: what is ignored, and why (the reason is logged)", () => {
+  const comment = (body: string, patch: Record<string, unknown> = {}) =>
+    examplePayload("issue_comment", "created", { comment: { body, user: alice }, sender: alice, ...patch });
+  const parse = (event: string, payload: Record<string, unknown>) => parseTrigger({ event, label: LABEL, payload });
+  it("names the bot, the missing number, the missing sender, the action and the event", () => {
+    const labeled = (patch: Record<string, unknown>) => examplePayload("issues", "labeled", { label: { name: LABEL }, sender: alice, ...patch });
+    expect(parse("issues", labeled({ sender: { login: "renovate[bot]", id: 2, type: "Bot" } }))).toEqual({ kind: "ignore", reason: "sender renovate[bot] is a bot" });
+    expect(parse("issues", { action: "labeled", label: { name: LABEL }, sender: { id: 2, type: "Bot" }, issue: { number: 4 } })).toEqual({ kind: "ignore", reason: "sender ? is a bot" });
+    expect(parse("issues", { action: "labeled", label: { name: LABEL }, sender: alice, issue: {} })).toEqual({ kind: "ignore", reason: "the payload has no issue number" });
+    expect(parse("issues", { action: "labeled", label: { name: LABEL }, sender: { id: 3, type: "User" }, issue: { number: 4 } })).toEqual({
+      kind: "ignore",
+      reason: "the payload has no sender",
+    });
+    expect(parse("issues", { action: "labeled", sender: alice, issue: { number: 4 } })).toEqual({ kind: "ignore", reason: 'label "" is not the trigger label' });
+    expect(parse("issues", labeled({ action: "opened" }))).toEqual({ kind: "ignore", reason: "issues.opened is not a trigger" });
+    expect(parse("issues", { label: { name: LABEL }, sender: alice, issue: { number: 4 } })).toEqual({ kind: "ignore", reason: "issues.? is not a trigger" });
+    expect(parse("issue_comment", { comment: { body: "/fix" }, sender: alice, issue: { number: 4 } })).toEqual({ kind: "ignore", reason: "issue_comment.? is not a trigger" });
+    expect(parse("issue_comment", comment("/fix", { comment: { body: "/fix", user: { login: "ci", type: "Bot" } } }))).toEqual({
+      kind: "ignore",
+      reason: "the comment's author is a bot",
+    });
+    expect(parse("issue_comment", comment("thanks!"))).toEqual({ kind: "ignore", reason: "the comment is not a command" });
+    // A /fix in another event's payload (a discussion comment) is not read as a command.
+    expect(parse("discussion_comment", comment("/fix"))).toEqual({ kind: "ignore", reason: "discussion_comment events are not triggers" });
+  });
+  it("knows a bot by its type alone or by its [bot] login alone, not by [bot] elsewhere in the login", () => {
+    const sender = (user: Record<string, unknown>) => parse("issues", examplePayload("issues", "labeled", { label: { name: LABEL }, sender: user })).kind;
+    expect(sender({ login: "ci-robot", id: 5, type: "Bot" })).toBe("ignore");
+    expect(sender({ login: "helper[bot]", id: 5, type: "User" })).toBe("ignore");
+    expect(sender({ login: "[bot]alice", id: 5, type: "User" })).toBe("run");
+  });
+  it("reads a lone carriage return as a line break and ignores trailing blanks after the command", () => {
+    expect(parse("issue_comment", comment("/fix\rkeep the API"))).toMatchObject({ kind: "run", instructions: "keep the API" });
+    expect(parse("issue_comment", comment("/fix \t "))).toMatchObject({ kind: "run", instructions: null });
+    expect(parse("issue_comment", comment("/cancel  "))).toMatchObject({ kind: "cancel" });
+  });
+});
+
+describe("authorizeActor: roles", () => {
+  afterEach(() => nock.cleanAll());
+  const client = new Octokit({ request: { fetch: globalThis.fetch }, retry: { enabled: false } }) as unknown as PermissionClient;
+  it("allows a custom role built on write (role_name is the custom role, permission says write)", async () => {
+    nock("https://api.github.com").get("/repos/o/r/collaborators/u/permission").reply(200, { permission: "write", role_name: "deployer", user: { login: "u" } });
+    expect(await authorizeActor({ client, owner: "o", repo: "r", login: "u" })).toEqual({ allowed: true, permission: "deployer" });
+  });
+});
+
+describe("redactSecrets: edges", () => {
+  it("redacts a whole installation token of 30 characters with dots and dashes, and leaves shorter ghs_ words", () => {
+    const token = `ghs_ab.cd-ef_${"x".repeat(21)}`;
+    expect(token.length - 4).toBe(30);
+    expect(redactSecrets(`a ${token} b`)).toBe("a [redacted] b");
+    expect(redactSecrets("a ghs_short b")).toBe("a ghs_short b");
+  });
+  it("redacts held secrets of 8 characters or more, and never an empty or a shorter one", () => {
+    expect(redactSecrets("key 12345678 ok", ["12345678"])).toBe("key [redacted] ok");
+    expect(redactSecrets("key 1234567 ok", ["1234567", "", null, undefined])).toBe("key 1234567 ok");
+  });
+});

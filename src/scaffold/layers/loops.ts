@@ -5,8 +5,8 @@ import type { BlockedTurn, Layer } from "./layer.js";
 
 /**
  * loops: a call that repeats earlier ones on unchanged files is not run. The third identical call
- * (or third identical failing call, or an A-B-A-B alternation over six) gets a warning in its
- * place; the fifth ends the run as `infinite_loop` (`detect-loop.ts` has the patterns). A write
+ * (or third identical failing call; two calls alternating A-B-A-B are caught at the fifth, the
+ * third of its kind) gets a warning in its place; the fifth ends the run as `infinite_loop` (`detect-loop.ts` has the patterns). A write
  * changes the files, so the same call after it is a new call. Switched off, repeats run (and are
  * still recorded as `infinite_loop` turns) until the turn limit.
  */
