@@ -2,7 +2,10 @@ import http from "node:http";
 
 /** What the proxy counted since the last `take()`: model calls and the server's own token counts. */
 export interface ProxyCounts {
-  /** Completion requests forwarded (chat/completions, completions, Ollama chat/generate). */
+  /**
+   * Completion requests sent (chat/completions, completions, Ollama chat/generate), counted when
+   * they arrive: a call still in flight when a run is killed at its time limit counts too.
+   */
   calls: number;
   /** Prompt tokens as the server reported them (`usage.prompt_tokens` or Ollama's `prompt_eval_count`). */
   promptTokens: number;
@@ -34,6 +37,9 @@ export async function startCountingProxy(params: { target: string }): Promise<Co
     const base = target.pathname.replace(/\/$/, "");
     const forwardPath = req.url?.startsWith(base) ? req.url : `${base}${req.url ?? "/"}`;
     const counted = req.method === "POST" && COMPLETION_PATH.test(url.pathname);
+    if (counted) counts.calls++;
+    // A reply that ends after take() belongs to the tally it started in.
+    const tally = counts;
     const upstream = http.request(
       { hostname: target.hostname, port: target.port, method: req.method, path: forwardPath, headers: { ...req.headers, host: target.host } },
       (up) => {
@@ -46,16 +52,20 @@ export async function startCountingProxy(params: { target: string }): Promise<Co
         up.on("end", () => {
           res.end();
           if (!counted) return;
-          counts.calls++;
           const tokens = promptTokensOf(Buffer.concat(chunks).toString("utf8"));
-          if (tokens === null) counts.uncounted++;
-          else counts.promptTokens += tokens;
+          if (tokens === null) tally.uncounted++;
+          else tally.promptTokens += tokens;
         });
       },
     );
     upstream.on("error", (error) => {
       if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
       res.end(`counting proxy: ${target.origin} unreachable: ${error.message}`);
+    });
+    // A peer killed at its time limit drops its connection: drop ours too, so the server stops
+    // generating for it instead of holding the next run's request behind a dead one.
+    res.on("close", () => {
+      if (!res.writableFinished) upstream.destroy();
     });
     req.pipe(upstream);
   });
