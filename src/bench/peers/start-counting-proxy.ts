@@ -41,7 +41,8 @@ export async function startCountingProxy(params: { target: string }): Promise<Co
     // A reply that ends after take() belongs to the tally it started in.
     const tally = counts;
     const upstream = http.request(
-      { hostname: target.hostname, port: target.port, method: req.method, path: forwardPath, headers: { ...req.headers, host: target.host } },
+      // agent: false: no pooled keep-alive sockets to the server outlive the proxy and hold the CLI open.
+      { hostname: target.hostname, port: target.port, method: req.method, path: forwardPath, headers: { ...req.headers, host: target.host }, agent: false },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         const chunks: Buffer[] = [];
