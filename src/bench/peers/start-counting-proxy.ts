@@ -21,7 +21,8 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
-const COMPLETION_PATH = /\/(chat\/completions|completions|api\/chat|api\/generate)$/;
+// `/completion` is llama-server's native endpoint, which our llamacpp backend uses.
+const COMPLETION_PATH = /\/(chat\/completions|completions|completion|api\/chat|api\/generate)$/;
 
 /**
  * A loopback HTTP proxy in front of the real model server. Every peer is pointed at it instead of
@@ -112,6 +113,8 @@ function readTokens(value: unknown): number | null {
   if (typeof value !== "object" || value === null) return null;
   const record = value as Record<string, unknown>;
   if (typeof record.prompt_eval_count === "number") return record.prompt_eval_count;
+  // llama-server's native `/completion`: the final message says how many prompt tokens it evaluated.
+  if (typeof record.tokens_evaluated === "number") return record.tokens_evaluated;
   const usage = record.usage;
   if (typeof usage === "object" && usage !== null) {
     const prompt = (usage as Record<string, unknown>).prompt_tokens;

@@ -36,6 +36,9 @@ async function startFakeServer(reply: string) {
       } else if (req.url === "/v1/chat/completions") {
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify({ choices: [{ message: { role: "assistant", content: reply } }], usage: { prompt_tokens: 120, completion_tokens: 9 } }));
+      } else if (req.url === "/completion") {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.end(`data: {"content":"a","stop":false}\n\ndata: {"content":"","stop":true,"tokens_evaluated":31}\n\n`);
       } else if (req.url === "/api/chat") {
         res.writeHead(200, { "content-type": "application/x-ndjson" });
         res.end(`{"message":{"content":"a"},"done":false}\n{"message":{"content":""},"done":true,"prompt_eval_count":55}\n`);
@@ -74,11 +77,12 @@ describe("startCountingProxy", () => {
     expect(json.usage.prompt_tokens).toBe(120);
     expect(await post("/v1/chat/completions", { stream: true })).toContain("[DONE]");
     expect(await post("/api/chat", { model: "m" })).toContain("prompt_eval_count");
+    expect(await post("/completion", { prompt: "p", stream: true })).toContain("tokens_evaluated");
     expect(await fetch(`${proxy.url}/v1/models`).then((res) => res.json())).toEqual({ data: [{ id: "m" }] });
-    expect(proxy.take()).toEqual({ calls: 3, promptTokens: 120 + 77 + 55, uncounted: 0 });
+    expect(proxy.take()).toEqual({ calls: 4, promptTokens: 120 + 77 + 55 + 31, uncounted: 0 });
     expect(proxy.take()).toEqual({ calls: 0, promptTokens: 0, uncounted: 0 });
     expect(fake.seen.at(-1)).toMatchObject({ method: "GET", url: "/v1/models" });
-    expect(fake.seen.at(-4)?.body).toBe(JSON.stringify({ model: "m", messages: [] }));
+    expect(fake.seen.at(-5)?.body).toBe(JSON.stringify({ model: "m", messages: [] }));
   });
   it("answers 502 with the server named when the server is down", async () => {
     const dead = await startCountingProxy({ target: "http://127.0.0.1:1" });
@@ -91,6 +95,7 @@ describe("startCountingProxy", () => {
     expect(promptTokensOf('{"usage":{"prompt_tokens":5}}')).toBe(5);
     expect(promptTokensOf('data: {"choices":[]}\n\ndata: {"usage":{"prompt_tokens":9}}\n\ndata: [DONE]')).toBe(9);
     expect(promptTokensOf('{"done":false}\n{"done":true,"prompt_eval_count":4}')).toBe(4);
+    expect(promptTokensOf('data: {"content":"a","stop":false}\n\ndata: {"content":"","stop":true,"tokens_evaluated":31}\n\n')).toBe(31);
     expect(promptTokensOf('{"choices":[]}')).toBeNull();
     expect(promptTokensOf("not json")).toBeNull();
   });
