@@ -22,6 +22,10 @@ import { benchScaleOut } from "../bench/scale-out-bench.js";
 import { benchClone } from "../bench/clone-bench.js";
 import { benchWebhookBurst } from "../bench/webhook-burst-bench.js";
 import { positiveInt } from "./parse-number-flag.js";
+import { findPeer, PEER_NAMES, type PeerPackage } from "../bench/peers/peer-catalog.js";
+import { type PeerTarget, resolvePeerTarget } from "../bench/peers/resolve-peer-target.js";
+import { startCountingProxy, type CountingProxy, type ProxyCounts } from "../bench/peers/start-counting-proxy.js";
+import { runPeerComparison } from "../bench/peers/run-peer-comparison.js";
 import type { CliDeps } from "./cli-deps.js";
 
 /** Runs per task behind the --perf figures when --runs is not given. */
@@ -52,6 +56,11 @@ model's grade (production-grade, agent-grade with scaffolding, demo-grade).
                       against a 2 s model turn, prompt-prefix stability, prompt tokens
                       per completed task (default model: sim:granite-8b-q4, default
                       --runs 10)
+  --peer NAME         also run a peer harness on the same model server, model and tasks, scored
+                      by our scorer (repeatable): ${PEER_NAMES.join(", ")}. Installs it pinned into
+                      its own venv under $LOCAL_AGENT_PEERS_DIR (default $LOCAL_AGENT_MODELS_DIR/peers
+                      or ~/.cache/local-agent/peers) with python3.11 ($LOCAL_AGENT_PYTHON)
+  --timeout S         wall-clock limit per task run in seconds, ours and the peers' (default 1200)
   --quiet             no per-run progress
 
 Exit status: 0 when the bench ran, 1 when a model server failed, 2 on bad usage.`;
@@ -80,6 +89,8 @@ export async function benchCommand(argv: string[], deps: CliDeps): Promise<numbe
         sandbox: { type: "string" },
         perf: { type: "boolean" },
         quiet: { type: "boolean" },
+        peer: { type: "string", multiple: true },
+        timeout: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -107,9 +118,24 @@ export async function benchCommand(argv: string[], deps: CliDeps): Promise<numbe
   const numCtx = positiveInt(values["num-ctx"], "--num-ctx");
   const jobsGiven = positiveInt(values.jobs, "--jobs");
   for (const check of [runsGiven, maxTurns, numCtx, jobsGiven]) if (typeof check === "string") return usage(deps, check);
+  const timeoutGiven = positiveInt(values.timeout, "--timeout");
+  if (typeof timeoutGiven === "string") return usage(deps, timeoutGiven);
   // Ratios from one run per task swing with the draw (0.27× at 1 run, 0.41× at 3 and at 10), so the
   // --perf figures default to 10 runs per task; an explicit --runs still wins.
   const runs = typeof runsGiven === "number" ? runsGiven : values.perf ? PERF_RUNS : 1;
+  const peers: PeerPackage[] = [];
+  for (const name of values.peer ?? []) {
+    const peer = findPeer(name);
+    if (!peer) return usage(deps, `unknown peer "${name}"; the peers are: ${PEER_NAMES.join(", ")}`);
+    if (!peers.includes(peer)) peers.push(peer);
+  }
+  let peerTarget: PeerTarget | null = null;
+  if (peers.length > 0) {
+    if (models.length !== 1) return usage(deps, "--peer compares harnesses on one model: give exactly one --model (ollama:<tag> or llamacpp:<url>)");
+    const resolved = resolvePeerTarget(models[0] ?? "", deps.env);
+    if (!resolved.ok) return usage(deps, resolved.message);
+    peerTarget = resolved.target;
+  }
   const temperature = values.temperature === undefined ? undefined : Number(values.temperature);
   if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) return usage(deps, "--temperature must be a number from 0 to 2");
   const sandboxMode = values.sandbox ?? deps.env.LOCAL_AGENT_SANDBOX ?? "bwrap";
@@ -141,14 +167,19 @@ export async function benchCommand(argv: string[], deps: CliDeps): Promise<numbe
   }
 
   const allSim = models.every((model) => model.startsWith("sim:"));
-  const jobs = typeof jobsGiven === "number" ? jobsGiven : allSim ? Math.max(1, os.availableParallelism()) : 1;
+  // Peers: one run at a time, so the proxy's tally between two runs belongs to one run.
+  const jobs = peerTarget ? 1 : typeof jobsGiven === "number" ? jobsGiven : allSim ? Math.max(1, os.availableParallelism()) : 1;
   // The suite's TypeScript tasks run on Node's type stripping: use the Node running the bench.
   const runnerEnv = { ...deps.env, PATH: [path.dirname(process.execPath), deps.env.PATH ?? "/usr/bin:/bin"].join(path.delimiter) };
   const warn = (message: string) => deps.stderr.write(`local-agent: warning: ${message}\n`);
   const controller = new AbortController();
   const stop = deps.onInterrupt(() => controller.abort());
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "local-agent-bench-"));
+  let proxy: CountingProxy | null = null;
   try {
+    // Every harness, ours included, talks to the server through one counting proxy.
+    if (peerTarget) proxy = await startCountingProxy({ target: peerTarget.serverUrl });
+    const proxied = peerTarget && proxy ? peerTarget.proxied(proxy.url, deps.env) : null;
     let runner;
     try {
       runner = withTestCache(await deps.createRunner({ mode: sandboxMode, env: runnerEnv, warn }));
@@ -174,8 +205,8 @@ export async function benchCommand(argv: string[], deps: CliDeps): Promise<numbe
     });
     const createModel = (spec: string, task: LoadedTask | null, run: number): ModelBackend =>
       deps.createModel({
-        spec,
-        env: deps.env,
+        spec: proxied?.spec ?? spec,
+        env: proxied?.env ?? deps.env,
         cwd: deps.cwd,
         numCtx: typeof numCtx === "number" ? numCtx : undefined,
         temperature,
@@ -196,6 +227,8 @@ export async function benchCommand(argv: string[], deps: CliDeps): Promise<numbe
     }
 
     const started = new Date(deps.now());
+    proxy?.take();
+    const ourCounts = new Map<object, ProxyCounts>();
     const outcomes = await runBench({
       tasks,
       rows: rowSpecs,
@@ -205,14 +238,18 @@ export async function benchCommand(argv: string[], deps: CliDeps): Promise<numbe
       createModel: ({ spec, task, run }) => createModel(spec, task, run),
       modelInfo,
       simulated: (spec) => spec.startsWith("sim:"),
-      limits: { ...(typeof maxTurns === "number" ? { maxTurns } : {}), ...(temperature !== undefined ? { temperature } : {}) },
+      limits: {
+        ...(typeof maxTurns === "number" ? { maxTurns } : {}),
+        ...(temperature !== undefined ? { temperature } : {}),
+        ...(typeof timeoutGiven === "number" ? { wallClockMs: timeoutGiven * 1000 } : {}),
+      },
       env: deps.env,
       workDir,
       clock: { now: deps.now, sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)) },
       signal: controller.signal,
-      onRun: values.quiet
-        ? undefined
-        : (outcome, done, total) => {
+      onRun: (outcome, done, total) => {
+            if (proxy) ourCounts.set(outcome, proxy.take());
+            if (values.quiet) return;
             const row = rowSpecs[outcome.row];
             const calls = outcome.report.turns.filter((turn) => turn.kind === "agent").reduce((sum, turn) => sum + turn.attempts.length, 0);
             deps.stderr.write(
@@ -248,7 +285,26 @@ export async function benchCommand(argv: string[], deps: CliDeps): Promise<numbe
       })),
       verdicts: models.map((model) => decideVerdict(model, rows)),
     };
-    const markdown = renderBenchMarkdown(result);
+    let markdown = renderBenchMarkdown(result);
+    if (peerTarget && proxy) {
+      markdown += await runPeerComparison({
+        peers,
+        tasks,
+        ours: { model: models[0] ?? "", rows: rowSpecs, outcomes, counts: ourCounts },
+        target: peerTarget,
+        proxy,
+        limits: { maxSteps: typeof maxTurns === "number" ? maxTurns : 40, timeoutMs: (typeof timeoutGiven === "number" ? timeoutGiven : 1200) * 1000, temperature: temperature ?? 0.3 },
+        command: result.command,
+        date: started.toISOString().slice(0, 10),
+        runner,
+        env: deps.env,
+        workDir,
+        now: deps.now,
+        signal: controller.signal,
+        logDir: values.json ? `${path.resolve(deps.cwd, values.json).replace(/\.json$/, "")}.peer-logs` : undefined,
+        log: values.quiet ? () => undefined : (line) => deps.stderr.write(`  ${line}\n`),
+      });
+    }
     deps.stdout.write(markdown);
     if (values.json) {
       const jsonFile = path.resolve(deps.cwd, values.json);
@@ -269,6 +325,7 @@ export async function benchCommand(argv: string[], deps: CliDeps): Promise<numbe
     throw error;
   } finally {
     stop();
+    await proxy?.close();
     await fs.rm(workDir, { recursive: true, force: true });
   }
 }
