@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { openRedisQueue } from "../jobs/redis/open-redis-queue.js";
 import { startRedisWorker, type RedisWorkerHandle } from "../jobs/redis/start-redis-worker.js";
+import { pingRedis } from "../jobs/redis/ping-redis.js";
 
 export interface ScaleOutRow {
   workers: number;
@@ -20,18 +21,6 @@ export interface ScaleOutRow {
 async function listen(server: http.Server | net.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return (server.address() as net.AddressInfo).port;
-}
-
-async function redisUp(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("error", () => resolve(false));
-    socket.once("connect", () => socket.write("PING\r\n"));
-    socket.once("data", (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith("+PONG"));
-    });
-  });
 }
 
 /**
@@ -53,7 +42,7 @@ export async function benchScaleOut(params: { workerCounts: number[]; sessions: 
   const modelUrl = `http://127.0.0.1:${await listen(model)}`;
   try {
     if (!spawned) return null;
-    while (!(await redisUp(port))) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!(await pingRedis(port))) await new Promise((resolve) => setTimeout(resolve, 50));
     const rows: ScaleOutRow[] = [];
     for (const count of params.workerCounts) rows.push(await oneRound({ url: `redis://127.0.0.1:${port}`, prefix: `bench${count}`, count, modelUrl, ...params }));
     const base = rows[0]?.perMinute ?? 1;

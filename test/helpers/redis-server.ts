@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { pingRedis } from "../../src/jobs/redis/ping-redis.js";
 
 export interface RedisServer {
   url: string;
@@ -25,16 +26,7 @@ async function freePort(): Promise<number> {
 async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, "127.0.0.1");
-      socket.once("error", () => resolve(false));
-      socket.once("connect", () => socket.write("PING\r\n"));
-      socket.once("data", (data) => {
-        socket.destroy();
-        resolve(data.toString().startsWith("+PONG"));
-      });
-    });
-    if (ok) return;
+    if (await pingRedis(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
