@@ -1,5 +1,6 @@
 import type { AppConfig } from "../config/app-env-schema.js";
 import type { JobStore } from "../jobs/open-job-store.js";
+import type { RedisJobQueue } from "../jobs/redis/open-redis-queue.js";
 import type { ModelBackend } from "../model/types.js";
 import type { RunStore } from "../store/open-run-store.js";
 import type { CommandRunner } from "../workspace/command-runner.js";
@@ -30,6 +31,13 @@ export interface AppDeps {
   jobDeadlineMs?: number;
   /** How long a job whose signal aborted may take to stop before its slot is freed anyway (default 30 s). */
   abandonAfterMs?: number;
+  /**
+   * Redis queue mode (`LOCAL_AGENT_REDIS_URL`): the queue `local-agent worker` processes take
+   * sessions from. Set, this process receives webhooks and hands jobs over instead of running them.
+   */
+  workers?: RedisJobQueue;
+  /** A worker of the Redis queue: each checkpoint is pushed to the job's branch, so any worker can resume the session. */
+  pushCheckpoints?: boolean;
   /** Backoff when GitHub is unavailable: between publishing attempts, and before intake attempt n + 1. */
   retry?: { publishDelaysMs?: readonly number[]; intakeDelayMs?: (attempt: number) => number };
 }

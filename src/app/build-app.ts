@@ -3,20 +3,24 @@ import { createDashboard, type Dashboard } from "../dashboard/create-dashboard.j
 import { createLiveProgress } from "../dashboard/live/create-live-progress.js";
 import { instrumentExecute } from "../dashboard/live/instrument-execute.js";
 import { createAppMetrics } from "../metrics/create-app-metrics.js";
-import { getBotIdentity } from "../github/api/get-bot-identity.js";
 import { createJobScheduler, type JobScheduler } from "../jobs/create-job-scheduler.js";
 import type { Job, JobLogger } from "../jobs/job-schema.js";
 import { jobDeadlineMs, type AppDeps } from "./app-deps.js";
+import { dispatchJob } from "./dispatch-job.js";
 import { executeJob } from "./execute-job.js";
 import { handleWebhook, type WebhookPayload } from "./handle-webhook.js";
 import { handleReviewWebhook, type ReviewWebhookPayload } from "./handle-review-webhook.js";
 import { intakeJob } from "./intake-job.js";
+import { memoBotIdentity } from "./memo-bot-identity.js";
 import { cancelledEnding, deadlineEnding, supersededEnding } from "./job/job-endings.js";
 import type { JobEnding } from "./job/job-ending.js";
 import { errorEnding } from "./job/error-ending.js";
 import { publishResult } from "./job/publish-result.js";
 import { createQueuePositionRefresher } from "./refresh-queue-positions.js";
 import { startUp } from "./start-up.js";
+
+/** Jobs handed to the Redis queue at once (each waits there for a worker's slot); the SQLite queue holds the rest. */
+const DISPATCH_SLOTS = 64;
 
 export interface AppHandle {
   /** Resolves once the app finished its start-up work (crash recovery, workspace sweep). */
@@ -48,12 +52,7 @@ export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: App
       warn: (obj, msg) => probot.log.warn(obj, msg),
       error: (obj, msg) => probot.log.error(obj, msg),
     };
-    let bot: Promise<{ name: string; email: string }> | null = null;
-    const botIdentity = (installationId: number) => {
-      bot ??= Promise.all([probot.auth(), probot.auth(installationId)]).then(([appClient, client]) => getBotIdentity({ appClient, client }));
-      bot.catch(() => (bot = null));
-      return bot;
-    };
+    const botIdentity = memoBotIdentity(probot);
     const metrics = createAppMetrics({ store: deps.store });
     const live = createLiveProgress({ now: deps.now, onCall: (event) => metrics.observeModelCall(event) });
     /** Tells GitHub how a job ended outside `executeJob` (it never ran, or was given up on). */
@@ -66,22 +65,27 @@ export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: App
       }
     };
     const positions = createQueuePositionRefresher({ store: deps.store, client: (id) => probot.auth(id), log });
+    const workers = deps.workers;
     const running = createJobScheduler({
       store: deps.store,
-      slots: deps.config.gpuSlots,
+      // With the Redis queue the sessions wait in Redis for a worker's slot; here they are only handed over.
+      slots: workers ? DISPATCH_SLOTS : deps.config.gpuSlots,
       now: deps.now,
       logger: log,
-      deadlineMs: jobDeadlineMs(deps),
+      // The worker that runs the session keeps the deadline: time spent waiting for a worker does not count.
+      ...(workers ? {} : { deadlineMs: jobDeadlineMs(deps) }),
       ...(deps.abandonAfterMs === undefined ? {} : { abandonAfterMs: deps.abandonAfterMs }),
       ...(deps.retry?.intakeDelayMs ? { intakeRetryDelayMs: deps.retry.intakeDelayMs } : {}),
       intake: async (job) => intakeJob({ job, client: await probot.auth(job.installationId), config: deps.config, store: deps.store, log, bot: () => botIdentity(job.installationId) }),
-      execute: instrumentExecute({
-        deps,
-        live,
-        metrics,
-        execute: async (job, signal, observed) =>
-          executeJob({ job, signal, client: await probot.auth(job.installationId), appClient: await probot.auth(), bot: () => botIdentity(job.installationId), deps: observed, log }),
-      }),
+      execute: workers
+        ? (job, signal) => dispatchJob({ job, signal, queue: workers, publish, log })
+        : instrumentExecute({
+            deps,
+            live,
+            metrics,
+            execute: async (job, signal, observed) =>
+              executeJob({ job, signal, client: await probot.auth(job.installationId), appClient: await probot.auth(), bot: () => botIdentity(job.installationId), deps: observed, log }),
+          }),
       // Every job ends with its check run completed, also when it ends outside `executeJob`.
       onError: (error, job) => running.track(publish(job, errorEnding(error))),
       onDropped: (job) => {

@@ -20,6 +20,7 @@ import { publishResult } from "./job/publish-result.js";
 import { pushedEnding } from "./job/pushed-ending.js";
 import { pushJob } from "./job/push-job.js";
 import { runJob } from "./job/run-job.js";
+import { deleteRemoteBranch } from "../workspace/git/push-branch.js";
 
 export interface ExecuteJobParams {
   job: Job;
@@ -91,14 +92,27 @@ async function work(run: JobRun, plan: JobPlan, folder: { cleanup?: () => Promis
   const checkout = await checkoutJob(run, plan, dir.path);
   if (!checkout.ok) return checkout.ending;
   // 3. run: the preflight of the loaded model, then the agent; the run is stored.
-  const ran = await runJob(run, plan, { dir: dir.path, testCommand: checkout.testCommand });
+  const ran = await runJob(run, plan, { dir: dir.path, testCommand: checkout.testCommand, alreadyChanged: checkout.alreadyChanged });
   if (!ran.ok) return ran.ending;
   const { report, checkpoints } = ran;
   // 4. authorize: commit, and decide whether anything leaves this machine.
   const authorized = await authorizePush(run, plan, { dir: dir.path, report, checkpoints, deadlineMs: jobDeadlineMs(run.deps) });
-  if (!authorized.ok) return authorized.ending;
+  if (!authorized.ok) {
+    // Checkpoints pushed for a resume are withdrawn, except on a shutdown: the next worker resumes from them.
+    if (ran.pushedCheckpoints > 0 && jobAbortKind(run.signal) !== "shutdown") await dropCheckpointBranch(run, plan, dir.path);
+    return authorized.ending;
+  }
   // 5. push.
   const { diff, head } = await pushJob(run, plan, dir.path);
   Object.assign(pushed, { head, diff, report });
   return pushedEnding({ run, plan, report, commits: authorized.commits, diff });
+}
+
+async function dropCheckpointBranch(run: JobRun, plan: JobPlan, dir: string): Promise<void> {
+  try {
+    await deleteRemoteBranch({ dir, branch: plan.checkout.workBranch, token: await run.mint(), env: run.deps.env });
+    run.log.info({ job: run.job.id, branch: plan.checkout.workBranch }, "checkpoint branch deleted: the job ended without a pull request");
+  } catch (error) {
+    run.log.warn({ job: run.job.id, branch: plan.checkout.workBranch, err: error instanceof Error ? error.message : String(error) }, "could not delete the checkpoint branch");
+  }
 }

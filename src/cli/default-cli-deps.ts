@@ -12,9 +12,14 @@ export function defaultCliDeps(proc: NodeJS.Process): CliDeps {
     now: () => Date.now(),
     createRunner: ({ mode, env, warn }) => createCommandRunner({ mode, env, logger: { warn } }),
     createModel: (params) => createModelBackend(params),
+    // SIGTERM as well: `docker compose stop` and systemd send it, and a worker must put its sessions back.
     onInterrupt: (handler) => {
       proc.on("SIGINT", handler);
-      return () => proc.off("SIGINT", handler);
+      proc.on("SIGTERM", handler);
+      return () => {
+        proc.off("SIGINT", handler);
+        proc.off("SIGTERM", handler);
+      };
     },
   };
 }

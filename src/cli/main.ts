@@ -4,6 +4,7 @@ import type { CliDeps } from "./cli-deps.js";
 import { doctorCommand } from "./doctor-command.js";
 import { runCommand } from "./run-command.js";
 import { serveCommand } from "./serve-command.js";
+import { workerCommand } from "./worker-command.js";
 
 export const USAGE = `Usage: local-agent <command> [options]
 
@@ -12,7 +13,8 @@ Commands:
   run      run the agent on a local git checkout (local-agent run --help)
   bench    measure tool-call reliability on the task suite (local-agent bench --help)
   doctor   check the model server, the model and the sandbox
-  serve    start the GitHub App (Probot)
+  serve    start the GitHub App (Probot); --no-worker only receives webhooks (Redis queue)
+  worker   run sessions from the Redis queue on this GPU box (local-agent worker --help)
 
 Set-up and configuration: see README.md.`;
 
@@ -30,6 +32,8 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
       return doctorCommand(rest, deps);
     case "serve":
       return serveCommand(rest, deps);
+    case "worker":
+      return workerCommand(rest, deps);
     case undefined:
     case "help":
     case "--help":

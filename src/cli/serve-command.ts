@@ -1,39 +1,24 @@
-import fs from "node:fs";
 import path from "node:path";
-import { parseEnv } from "node:util";
-import pino from "pino";
 import { run } from "probot";
 import { buildApp } from "../app/build-app.js";
 import { createDefaultAppDeps } from "../app/create-default-app-deps.js";
+import { modelHostOf } from "../app/point-at-model-host.js";
 import { describeAppConfig } from "../config/describe-app-config.js";
-import { readAppEnv } from "../config/read-app-env.js";
+import { openRedisQueue } from "../jobs/redis/open-redis-queue.js";
 import { SandboxUnavailableError } from "../workspace/create-command-runner.js";
 import type { CliDeps } from "./cli-deps.js";
+import { launchWorker } from "./launch-worker.js";
+import { appEnvironment, loadAppSettings, type AppSettings } from "./load-app-settings.js";
 
-export const SERVE_USAGE = `Usage: local-agent serve
+export const SERVE_USAGE = `Usage: local-agent serve [--no-worker]
 
 Starts the GitHub App (Probot) on PORT (default 3000), with the settings in the environment and
 in ./.env. Without APP_ID and a private key yet, it serves Probot's set-up page instead, which
 registers the app on GitHub from app.yml and writes the credentials to .env.
-The dashboard is at /local-agent/ on the same port, Prometheus metrics at /metrics.`;
+The dashboard is at /local-agent/ on the same port, Prometheus metrics at /metrics.
 
-/** Log fields that may carry credentials; pino replaces them before anything is written. */
-const REDACT = [
-  "req.headers.authorization",
-  "headers.authorization",
-  "request.headers.authorization",
-  "*.headers.authorization",
-  "token",
-  "*.token",
-  "privateKey",
-  "*.privateKey",
-  "webhookSecret",
-  "*.webhookSecret",
-  // pino-http logs request headers: the dashboard's session cookie must not end up in the log.
-  "req.headers.cookie",
-  "*.headers.cookie",
-  'res.headers["set-cookie"]',
-];
+With LOCAL_AGENT_REDIS_URL, jobs go to the Redis queue and \`local-agent worker\` processes on
+the GPU boxes run them; serve also runs one worker for this box's model unless --no-worker.`;
 
 /**
  * `local-agent serve` (also `npm start`). Validates every setting before the server starts, and
@@ -45,12 +30,13 @@ export async function serveCommand(argv: string[], deps: CliDeps): Promise<numbe
     deps.stdout.write(`${SERVE_USAGE}\n`);
     return 0;
   }
-  if (argv.length > 0) {
-    deps.stderr.write(`local-agent serve: unexpected arguments: ${argv.join(" ")}\n\n${SERVE_USAGE}\n`);
+  const unexpected = argv.filter((arg) => arg !== "--no-worker");
+  if (unexpected.length > 0) {
+    deps.stderr.write(`local-agent serve: unexpected arguments: ${unexpected.join(" ")}\n\n${SERVE_USAGE}\n`);
     return 2;
   }
-  const env = withDotEnv(deps.env, path.join(deps.cwd, ".env"));
-  const logger = pino({ level: env.LOG_LEVEL ?? "info", redact: { paths: REDACT, censor: "[redacted]" } });
+  const noWorker = argv.includes("--no-worker");
+  const { env, logger } = appEnvironment(deps);
   const hasCredentials = Boolean(env.APP_ID) && Boolean(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH);
   if (!hasCredentials) {
     // Probot's own manifest flow: register the app from app.yml, write APP_ID, key and secret to .env.
@@ -58,56 +44,53 @@ export async function serveCommand(argv: string[], deps: CliDeps): Promise<numbe
     await run(() => undefined, { env: { ...env }, log: logger });
     return await waitForever();
   }
-  const read = readAppEnv(env);
-  if (!read.ok) {
-    deps.stderr.write(`local-agent: cannot start; fix these settings (in the environment or .env):\n${read.errors.map((e) => `  - ${e}`).join("\n")}\n`);
+  const settings = loadAppSettings({ deps, env, logger });
+  if (!settings) return 2;
+  if (noWorker && settings.config.redisUrl === null) {
+    deps.stderr.write("local-agent serve: --no-worker needs LOCAL_AGENT_REDIS_URL: without the Redis queue no other process could run the jobs\n");
     return 2;
   }
-  const config = read.config;
-  let privateKey: string;
   try {
-    privateKey = config.privateKey.source === "env" ? config.privateKey.pem : fs.readFileSync(path.resolve(deps.cwd, config.privateKey.path), "utf8");
+    return await serveApp({ settings, deps, noWorker });
   } catch (error) {
-    deps.stderr.write(`local-agent: cannot read PRIVATE_KEY_PATH (${(error as NodeJS.ErrnoException).code ?? String(error)}): point it at the .pem file downloaded from the app's settings\n`);
+    if (!(error instanceof SandboxUnavailableError)) throw error;
+    deps.stderr.write(`local-agent: ${error.message}\n`);
     return 2;
   }
+}
+
+async function serveApp(params: { settings: AppSettings; deps: CliDeps; noWorker: boolean }): Promise<number> {
+  const { settings, deps } = params;
+  const { config, env, logger, privateKey } = settings;
   const appDeps = createDefaultAppDeps({ config, env, warn: (message) => logger.warn(message) });
-  try {
-    await appDeps.createRunner();
-  } catch (error) {
-    if (error instanceof SandboxUnavailableError) {
-      deps.stderr.write(`local-agent: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const redisUrl = config.redisUrl;
+  // A receiver alone runs no repository code, so it needs no sandbox.
+  if (!params.noWorker) await appDeps.createRunner();
+  const workers = redisUrl === null ? undefined : openRedisQueue({ url: redisUrl, onError: (error) => logger.warn({ err: error.message }, "Redis connection trouble (retrying)") });
   logger.info(describeAppConfig(config), "local-agent starting");
-  const { app, handle } = buildApp(appDeps);
+  const { app, handle } = buildApp({ ...appDeps, ...(workers ? { workers } : {}) });
   const server = await run(app, { env: { ...env, APP_ID: String(config.appId), PRIVATE_KEY: privateKey, WEBHOOK_SECRET: config.webhookSecret }, log: logger });
   await handle.ready;
-  logger.info({ port: server.port, dashboard: `${config.publicUrl ?? `http://localhost:${server.port}`}/local-agent/` }, "local-agent is ready for webhooks");
+  const worker =
+    redisUrl !== null && !params.noWorker
+      ? await launchWorker({ settings, redisUrl, modelHost: modelHostOf(config), slots: config.gpuSlots, dataDir: path.join(config.dataDir, "worker"), runs: appDeps.runs })
+      : null;
+  logger.info({ port: server.port, dashboard: `${config.publicUrl ?? `http://localhost:${server.port}`}/local-agent/`, queue: redisUrl === null ? "sqlite" : "redis", worker: worker !== null || redisUrl === null }, "local-agent is ready for webhooks");
   const stop = deps.onInterrupt(() => {
     // Open dashboard event streams would keep the server from closing.
     handle.dashboard().close();
-    void handle
-      .scheduler()
-      .stop()
-      .finally(() => {
-        appDeps.store.close();
-        appDeps.runs.close();
-        void server.stop().finally(() => process.exit(0));
-      });
+    void (async () => {
+      await worker?.close();
+      await handle.scheduler().stop();
+      await workers?.close();
+      appDeps.store.close();
+      appDeps.runs.close();
+      await server.stop();
+    })().finally(() => process.exit(0));
   });
   await waitForever();
   stop();
   return 0;
-}
-
-/** `.env` values fill in what the environment does not set (the environment wins). */
-function withDotEnv(env: NodeJS.ProcessEnv, file: string): NodeJS.ProcessEnv {
-  if (!fs.existsSync(file)) return env;
-  const parsed = parseEnv(fs.readFileSync(file, "utf8"));
-  return { ...parsed, ...env };
 }
 
 function waitForever(): Promise<number> {

@@ -17,7 +17,7 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 export const SANDBOX_MODES = ["bwrap", "off"] as const;
 
 /** Variables whose values never appear in messages or logs. */
-export const SECRET_ENV_VARS: ReadonlySet<string> = new Set(["WEBHOOK_SECRET", "PRIVATE_KEY", "OPENAI_API_KEY", "GITHUB_CLIENT_SECRET", "LOCAL_AGENT_METRICS_TOKEN"]);
+export const SECRET_ENV_VARS: ReadonlySet<string> = new Set(["WEBHOOK_SECRET", "PRIVATE_KEY", "OPENAI_API_KEY", "GITHUB_CLIENT_SECRET", "LOCAL_AGENT_METRICS_TOKEN", "LOCAL_AGENT_REDIS_URL"]);
 
 /** The Probot default that signs nothing: with it anyone can forge webhooks (security_anchors 5.1). */
 const PROBOT_PLACEHOLDER_SECRET = "development";
@@ -206,6 +206,21 @@ export const AppEnvSchema = z
       }
       return label;
     }),
+    /**
+     * The Redis queue (`redis://host:6379`) for more than one GPU box: webhooks become BullMQ
+     * sessions that `local-agent worker` processes pull. Unset, the SQLite queue runs jobs here.
+     */
+    LOCAL_AGENT_REDIS_URL: optional().transform((raw, ctx) => {
+      if (raw === undefined) return null;
+      const text = raw.trim();
+      if (!/^rediss?:\/\/[^\s]+$/.test(text)) {
+        ctx.addIssue({ code: "custom", message: "expected a Redis URL such as redis://127.0.0.1:6379 (rediss:// for TLS)" });
+        return z.NEVER;
+      }
+      return text;
+    }),
+    /** How long a session of a worker that stopped answering (killed, powered off) waits before another worker takes it over. */
+    LOCAL_AGENT_STALL_SECONDS: wholeNumber({ min: 1, max: 3600, fallback: 30, meaning: "seconds before a dead worker's session is taken over" }),
     /** How many jobs run on the GPU at once. */
     LOCAL_AGENT_GPU_SLOTS: wholeNumber({ min: 1, max: 64, fallback: 1, meaning: "how many jobs share the GPU at once" }),
     /** How repo tests run: under bubblewrap, or on the host when explicitly turned off. */
@@ -328,6 +343,10 @@ export const AppEnvSchema = z
     dataDir: env.LOCAL_AGENT_DATA_DIR,
     /** The trigger label. */
     label: env.LOCAL_AGENT_LABEL,
+    /** The Redis queue's URL, or null for the single-box SQLite queue. */
+    redisUrl: env.LOCAL_AGENT_REDIS_URL,
+    /** Seconds before a dead worker's session returns to the Redis queue. */
+    stallSeconds: env.LOCAL_AGENT_STALL_SECONDS,
     /** GPU slots (bottleneck maxConcurrent). */
     gpuSlots: env.LOCAL_AGENT_GPU_SLOTS,
     /** Test sandbox. */

@@ -18,6 +18,8 @@ export function describeAppConfig(config: AppConfig): Record<string, unknown> {
     dataDir: config.dataDir,
     label: config.label,
     gpuSlots: config.gpuSlots,
+    redisUrl: config.redisUrl === null ? null : withoutCredentials(config.redisUrl),
+    stallSeconds: config.stallSeconds,
     sandbox: config.sandbox,
     modelAllowlist: config.modelAllowlist.map(withoutCredentials),
     maxTurns: config.maxTurns,
@@ -44,7 +46,7 @@ function originOf(url: string): string {
   }
 }
 
-/** `llamacpp:http://user:pw@host:8080` → `llamacpp:http://***@host:8080`. */
+/** `llamacpp:http://user:pw@host:8080` → `llamacpp:http://***@host:8080` (and a Redis URL's password). */
 function withoutCredentials(text: string): string {
-  return text.replace(/(https?:\/\/)[^/@\s]+@/gi, "$1***@");
+  return text.replace(/((?:https?|rediss?):\/\/)[^/@\s]+@/gi, "$1***@");
 }

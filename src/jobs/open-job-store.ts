@@ -3,6 +3,7 @@ import path from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { ReviewCommentSnapshotSchema, type ReviewCommentSnapshot } from "../github/review/review-comment-snapshot.js";
 import { JOB_STATUSES, type CancelResult, type GitHubWait, type InsertResult, type Job, type JobFields, type JobStatus, type NewJob, type RecoveryResult } from "./job-schema.js";
+import { adoptJob } from "./store/adopt-job.js";
 import { cancelTarget } from "./store/cancel-target.js";
 import { claimNextJob, queuedPositions } from "./store/claim-next-job.js";
 import { insertJob } from "./store/insert-job.js";
@@ -22,6 +23,8 @@ export type JobStore = {
    * waits behind it).
    */
   insert(newJob: NewJob): InsertResult;
+  /** A worker stores a job the receiver dispatched, under the receiver's id, as running (Redis queue mode). */
+  adopt(job: Job): Job;
   get(id: number): Job | null;
   /** Jobs in id order (`order: "desc"`: newest first), optionally filtered. */
   list(filter?: JobListFilter): Job[];
@@ -113,6 +116,7 @@ export function openJobStore(params: OpenJobStoreParams): JobStore {
 
   return {
     insert: (newJob) => insertJob(ctx, newJob),
+    adopt: (job) => adoptJob(ctx, job),
     get: ctx.getJob,
     list: (filter = {}) => listJobs(db, filter),
     idsWithStatus: (status, afterId = 0) =>

@@ -36,6 +36,8 @@ export interface RunLocalTaskParams {
   random?: () => number;
   onTurn?: (turn: TurnRecord) => void;
   onGreen?: (written: readonly string[]) => Promise<void>;
+  /** Files an earlier attempt already changed in this checkout (a resumed job): the run's own work too. */
+  alreadyChanged?: readonly string[];
   /** Already read model info (saves a second `/api/show`). */
   modelInfo?: ModelInfo;
 }
@@ -57,6 +59,7 @@ export async function runLocalTask(params: RunLocalTaskParams): Promise<RunLocal
   const workspace = await createWorkspace({
     root: params.repoDir,
     env: params.env,
+    ...(params.alreadyChanged ? { written: params.alreadyChanged } : {}),
     canWrite: (path) => {
       if (task.kind === "question") return { ok: false, reason: "this is a question task: nothing may be written" };
       // Whatever the globs or the scaffold layers say: the push of such a change would fail.

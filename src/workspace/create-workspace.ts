@@ -36,11 +36,13 @@ export async function createWorkspace(params: {
   /** Write permission for a normalized repo-relative path; the reason is shown to the model. */
   canWrite: (repoPath: string) => FsResult<object>;
   env?: NodeJS.ProcessEnv;
+  /** Files an earlier attempt of the same job changed (a resumed checkout): they count as written. */
+  written?: readonly string[];
 }): Promise<Workspace> {
   const root = await fs.realpath(params.root);
   const gitDir = path.join(root, ".git");
   let version = 0;
-  const written: string[] = [];
+  const written: string[] = [...(params.written ?? [])];
   let listing: Promise<string[]> | null = null;
 
   const inside = (abs: string) => abs === root || abs.startsWith(root + path.sep);

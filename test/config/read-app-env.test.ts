@@ -37,6 +37,8 @@ describe("readAppEnv", () => {
         openaiBaseUrl: "http://127.0.0.1:1234/v1",
         dataDir: "./data",
         label: "local-agent",
+        redisUrl: null,
+        stallSeconds: 30,
         gpuSlots: 1,
         sandbox: "bwrap",
         modelAllowlist: [],
@@ -194,9 +196,14 @@ describe("readAppEnv", () => {
       LOCAL_AGENT_NUM_CTX: "lots",
       LOCAL_AGENT_RETENTION_DAYS: "a week",
       LOG_LEVEL: "verbose",
+      LOCAL_AGENT_REDIS_URL: "queue-box:6379",
+      LOCAL_AGENT_STALL_SECONDS: "0",
     });
     const byVariable = new Map(errors.map((message) => [message.split(/[ =(]/)[0], message]));
-    expect(errors).toHaveLength(19);
+    expect(errors).toHaveLength(21);
+    // The Redis URL may carry a password: its value is never printed back.
+    expect(byVariable.get("LOCAL_AGENT_REDIS_URL")).toBe("LOCAL_AGENT_REDIS_URL (value hidden, 14 characters): expected a Redis URL such as redis://127.0.0.1:6379 (rediss:// for TLS)");
+    expect(byVariable.get("LOCAL_AGENT_STALL_SECONDS")).toMatch(/^LOCAL_AGENT_STALL_SECONDS="0": expected a whole number from 1 to 3600/);
     expect(byVariable.get("LOCAL_AGENT_NUM_CTX")).toMatch(/^LOCAL_AGENT_NUM_CTX="lots": expected a context window in tokens from 512 to 1048576/);
     expect(byVariable.get("LOCAL_AGENT_RETENTION_DAYS")).toMatch(/^LOCAL_AGENT_RETENTION_DAYS="a week": expected a whole number from 0 to 36500/);
     expect(byVariable.get("LOCAL_AGENT_SANDBOX_CHECKOUT_MB")).toBe('LOCAL_AGENT_SANDBOX_CHECKOUT_MB="1.5": expected a whole number of megabytes; the default is 8192');
@@ -241,11 +248,13 @@ describe("describeAppConfig", () => {
       GITHUB_CLIENT_ID: "Iv23liABCDEF",
       GITHUB_CLIENT_SECRET: "client-secret-0123456789abcdef",
       LOCAL_AGENT_METRICS_TOKEN: "scrape-token-0123456789",
+      LOCAL_AGENT_REDIS_URL: "redis://:queue-pa55@queue-box:6379/0",
     });
     if (!result.ok) throw new Error(result.errors.join("\n"));
     const described = describeAppConfig(result.config);
     const text = JSON.stringify(described);
-    for (const secret of [SECRET, PKCS1.slice(40, 80), "PrivateChannel42", "pa55word", "sekrit", "client-secret-0123456789abcdef", "scrape-token-0123456789"]) expect(text).not.toContain(secret);
+    for (const secret of [SECRET, PKCS1.slice(40, 80), "PrivateChannel42", "pa55word", "sekrit", "client-secret-0123456789abcdef", "scrape-token-0123456789", "queue-pa55"]) expect(text).not.toContain(secret);
+    expect(described.redisUrl).toBe("redis://***@queue-box:6379/0");
     expect(described).toMatchObject({
       appId: 123456,
       privateKey: "from PRIVATE_KEY",

@@ -77,3 +77,32 @@ export function recordRequests(sink: RecordedRequest[]) {
     });
   };
 }
+
+let templates: { template: string; pattern: RegExp; names: string[]; literal: number }[] | null = null;
+
+/**
+ * A request seen on the wire (method, path under the API base, query, JSON body) as a
+ * `RecordedRequest`: the OpenAPI route it matches (the most literal one, so `/repos/{o}/{r}/pulls`
+ * beats a longer template) with its path parameters. Null when no route matches: the check then
+ * reports it as an operation that does not exist.
+ */
+export function recordFromWire(request: { method: string; path: string; query: URLSearchParams; body: unknown }): RecordedRequest {
+  templates ??= Object.keys(loadSpec().paths).map((template) => {
+    const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? "");
+    const source = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "([^/]+)");
+    return { template, pattern: new RegExp(`^${source}$`), names, literal: template.replace(/\{[^}]+\}/g, "").length };
+  });
+  const method = request.method.toLowerCase();
+  const spec = loadSpec();
+  const matches = templates
+    .filter((t) => spec.paths[t.template]?.[method] && t.pattern.test(request.path))
+    .sort((a, b) => b.literal - a.literal);
+  const best = matches[0];
+  const params: Record<string, unknown> = Object.fromEntries(request.query.entries());
+  if (best) {
+    const values = best.pattern.exec(request.path)?.slice(1) ?? [];
+    best.names.forEach((name, i) => (params[name] = decodeURIComponent(values[i] ?? "")));
+  }
+  const bodyParams = typeof request.body === "object" && request.body !== null ? (request.body as Record<string, unknown>) : {};
+  return { method: request.method, template: best?.template ?? request.path, params: { ...bodyParams, ...params }, body: request.body };
+}

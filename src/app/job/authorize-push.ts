@@ -3,11 +3,13 @@ import { authorizeActor } from "../../github/authorize-actor.js";
 import { renderPlainLine } from "../../github/render/render-for-github.js";
 import type { Report } from "../../report/report-schema.js";
 import { commitPaths } from "../../workspace/git/commit-paths.js";
+import { openGit } from "../../workspace/git/open-git.js";
 import { abortEnding } from "./abort-ending.js";
 import type { JobEnding } from "./job-ending.js";
 import { answeredEnding, failedEnding, noResultEnding } from "./job-endings.js";
 import type { JobRun } from "./job-run.js";
 import type { JobPlan } from "./plan-job.js";
+import { workBase } from "./work-base.js";
 
 /**
  * Stage 4, authorize: decides whether anything leaves this machine. A cancelled run, a question
@@ -36,7 +38,9 @@ export async function authorizePush(
     author: await run.bot(),
     env: deps.env,
   });
-  const commits = ran.checkpoints + (finalSha ? 1 : 0);
+  // Counted on the branch, not in this attempt: a resumed job's earlier checkpoints are its work too.
+  const ahead = await openGit({ dir: ran.dir, env: deps.env }).raw(["rev-list", "--count", `${workBase(plan)}..HEAD`]);
+  const commits = Number(ahead.trim()) || ran.checkpoints + (finalSha ? 1 : 0);
   if (commits === 0) return { ok: false, ending: noResultEnding({ report, headline: "local-agent did not change anything: ", title: "No change" }) };
   if (signal.aborted) return { ok: false, ending: abortEnding({ signal, deadlineMs: ran.deadlineMs, report }) };
   const still = await authorizeActor({ client: run.client, ...splitRepo(job.repo), login: job.actor });

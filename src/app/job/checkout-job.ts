@@ -7,6 +7,7 @@ import type { JobEnding } from "./job-ending.js";
 import { failedEnding } from "./job-endings.js";
 import type { JobRun } from "./job-run.js";
 import type { JobPlan } from "./plan-job.js";
+import { workBase } from "./work-base.js";
 
 /**
  * The job's workspace folder: `job-<id>-XXXXXX` under the workspaces folder (tmp-promise picks a
@@ -23,9 +24,27 @@ export async function createJobFolder(run: JobRun): Promise<{ path: string; clea
  * repository (it reaches git only through the credential helper's environment), and the test
  * command (the repo config's, or detected).
  */
-export async function checkoutJob(run: JobRun, plan: JobPlan, dir: string): Promise<{ ok: true; testCommand: string | null } | { ok: false; ending: JobEnding }> {
+export async function checkoutJob(run: JobRun, plan: JobPlan, dir: string): Promise<{ ok: true; testCommand: string | null; alreadyChanged: string[] } | { ok: false; ending: JobEnding }> {
   const { deps } = run;
-  await prepareCheckout({ plan: plan.checkout, dir, token: await run.mint(), env: deps.env, signal: run.signal });
+  const prepared = await prepareCheckout({ plan: plan.checkout, dir, token: await run.mint(), env: deps.env, signal: run.signal });
+  if (prepared.resumed) {
+    // Resume only from the app's own checkpoints: commits by anyone else on the job's branch would
+    // reach the pull request under the bot's name.
+    const bot = await run.bot();
+    const authors = (await openGit({ dir, env: deps.env }).raw(["log", "--format=%ae", `${workBase(plan)}..HEAD`])).split("\n").filter(Boolean);
+    if (authors.some((email) => email !== bot.email)) {
+      return {
+        ok: false,
+        ending: failedEnding({
+          what: `the branch \`${plan.checkout.workBranch}\` already exists with commits local-agent did not make, so this job cannot resume on it`,
+          hint: "Delete that branch and ask again (label the issue or comment `/fix`).",
+        }),
+      };
+    }
+  }
+  // What the resumed branch already changed counts as this job's work (finish is not "too early").
+  const alreadyChanged = prepared.resumed ? (await openGit({ dir, env: deps.env }).raw(["diff", "--name-only", `${workBase(plan)}...HEAD`])).split("\n").filter(Boolean) : [];
+  if (prepared.resumed) run.log.info({ job: run.job.id, branch: plan.checkout.workBranch, changed: alreadyChanged, head: prepared.headSha }, "resuming from the checkpoints an earlier attempt pushed");
   const { repoConfig } = plan.context;
   const files = (await openGit({ dir, env: deps.env }).raw(["ls-files"])).split("\n").filter(Boolean);
   const testCommand = repoConfig.test === "none" ? null : (repoConfig.test ?? (plan.task.kind === "change" ? await detectTestCommand({ root: dir, files }) : null));
@@ -38,5 +57,5 @@ export async function checkoutJob(run: JobRun, plan: JobPlan, dir: string): Prom
       }),
     };
   }
-  return { ok: true, testCommand };
+  return { ok: true, testCommand, alreadyChanged };
 }

@@ -1,4 +1,4 @@
-import { Queue } from "bullmq";
+import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { queuedWorkSchema, targetKey, type QueuedWork } from "./queued-work-schema.js";
 import { redisNames } from "./redis-names.js";
@@ -14,6 +14,11 @@ export interface RedisJobQueue {
   enqueue(work: QueuedWork): Promise<EnqueueResult>;
   /** Removes the target's waiting job, or tells every worker to abort its running one. */
   cancel(repo: string, number: number): Promise<RedisCancelResult>;
+  /**
+   * What the session's worker returned, once it finished (at once if it already has); rejects with
+   * BullMQ's reason when it failed for good, and when `signal` aborts (the session itself goes on).
+   */
+  waitForResult(jobId: string, signal: AbortSignal): Promise<unknown>;
   counts(): Promise<{ waiting: number; active: number; completed: number; failed: number; delayed: number }>;
   close(): Promise<void>;
 }
@@ -33,6 +38,32 @@ export function openRedisQueue(params: { url: string; prefix?: string; attempts?
   const queue = new Queue<QueuedWork>(names.queue, { connection: redis, prefix: names.prefix });
   redis.on("error", (error: Error) => params.onError?.(error));
   queue.on("error", (error: Error) => params.onError?.(error));
+  // QueueEvents reads a stream with blocking calls: it gets a connection of its own, opened on first use.
+  let events: { queueEvents: QueueEvents; connection: Redis } | null = null;
+  const queueEvents = async () => {
+    if (!events) {
+      const connection = new Redis(params.url, { maxRetriesPerRequest: null });
+      connection.on("error", (error: Error) => params.onError?.(error));
+      const created = new QueueEvents(names.queue, { connection, prefix: names.prefix });
+      created.on("error", (error: Error) => params.onError?.(error));
+      events = { queueEvents: created, connection };
+    }
+    await events.queueEvents.waitUntilReady();
+    return events.queueEvents;
+  };
+
+  async function waitForResult(jobId: string, signal: AbortSignal): Promise<unknown> {
+    const listening = await queueEvents();
+    const job = await queue.getJob(jobId);
+    if (!job) throw new Error(`session ${jobId} is not in the Redis queue (removed, or cancelled before a worker took it)`);
+    signal.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error("stopped waiting"));
+      signal.addEventListener("abort", onAbort, { once: true });
+      job.waitUntilFinished(listening).then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+  }
+
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
     const next = chain.then(work, work);
@@ -84,11 +115,16 @@ export function openRedisQueue(params: { url: string; prefix?: string; attempts?
   return {
     enqueue: (work) => serial(() => enqueue(work)),
     cancel: (repo, number) => serial(() => cancel(repo, number)),
+    waitForResult,
     counts: async () => {
       const c = await queue.getJobCounts("waiting", "active", "completed", "failed", "delayed", "prioritized");
       return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0, delayed: c.delayed ?? 0 };
     },
     close: async () => {
+      if (events) {
+        await events.queueEvents.close();
+        await events.connection.quit().catch(() => undefined);
+      }
       await queue.close();
       await redis.quit().catch(() => undefined);
     },

@@ -11,6 +11,8 @@ export function redisNames(prefix = "local-agent") {
     running: (key: string) => `${prefix}:running:${key}`,
     /** Set when a job is cancelled, so a worker that picks it up later (after a stall) drops it too. */
     cancelled: (jobId: string) => `${prefix}:cancelled:${jobId}`,
+    /** How many times a worker really started the session (waits for a busy target or a down host do not count). */
+    starts: (jobId: string) => `${prefix}:starts:${jobId}`,
     /** Hash: model host URL → its status JSON (`ModelHostStatus`), written by the host's worker. */
     hosts: `${prefix}:model-hosts`,
     /** Pub/sub channel: a cancelled job's id, heard by every worker (the one running it aborts it). */

@@ -1,5 +1,6 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
+import { jobAbortKind, jobAbortReason } from "../job-abort-kind.js";
 import { holdTargetLock } from "./hold-target-lock.js";
 import { queuedWorkSchema, targetKey, type QueuedWork } from "./queued-work-schema.js";
 import { redisNames } from "./redis-names.js";
@@ -9,19 +10,23 @@ import { watchModelHost, type ModelHostStatus } from "./watch-model-host.js";
 export interface SessionContext {
   work: QueuedWork;
   jobId: string;
+  /** Aborts with a `jobAbortKind` reason: `cancelled` (`/cancel` on any box), `deadline`, or `shutdown` (the worker stops; the session goes back to the queue). */
   signal: AbortSignal;
   /** The last checkpoint saved for this job by any worker (null on the first attempt). */
   resumeFrom: unknown;
   /** Saves a checkpoint in Redis (the job's progress): a worker that takes the job over after a crash resumes from it. */
   checkpoint(value: unknown): Promise<void>;
-  /** How many times this job was started before (a stall, i.e. a crashed worker, or a failure). */
+  /** How many times a worker started this session before (and died, failed, or was stopped). */
   previousStarts: number;
 }
 
 export interface RedisWorkerHandle {
   /** Resolves once the worker is connected and taking jobs. */
   ready: Promise<void>;
-  /** Stops taking jobs; with `force`, running ones are aborted (they go back to the queue). */
+  /**
+   * Stops taking jobs. Running sessions are aborted as `shutdown` and put back in the queue (no
+   * attempt used); with `force` the worker lets go at once and they return through the stall check.
+   */
   close(force?: boolean): Promise<void>;
 }
 
@@ -47,6 +52,8 @@ export function startRedisWorker(params: {
   prefix?: string;
   stall?: StallOptions;
   run: (ctx: SessionContext) => Promise<unknown>;
+  /** A session running this long is aborted as `deadline` (ms); none when unset. */
+  deadlineMs?: number;
   /** The box's model server (`--model-host`): probed, and while it does not answer this worker takes no sessions. */
   modelHost?: { url: string; probeEveryMs?: number; onChange?: (status: ModelHostStatus) => void };
   /** Connection trouble (e.g. Redis restarting): reported, never thrown (an unheard `error` event would end the process). */
@@ -57,6 +64,7 @@ export function startRedisWorker(params: {
   const redis = new Redis(params.url, { maxRetriesPerRequest: null });
   const subscriber = new Redis(params.url, { maxRetriesPerRequest: null });
   let hostDown = false;
+  const running = new Map<string, AbortController>();
   const processJob = async (job: Job<QueuedWork>, token?: string, signal?: AbortSignal) => {
     const jobId = String(job.id);
     // BullMQ's pause does not stop a fetch already waiting on Redis: a session that arrives after the
@@ -73,23 +81,39 @@ export function startRedisWorker(params: {
       await job.moveToDelayed(Date.now() + (params.stall?.targetBusyRetryMs ?? 1000), token);
       throw new DelayedError();
     }
+    const starts = await redis.incr(names.starts(jobId));
+    await redis.expire(names.starts(jobId), 7 * 86_400);
     const controller = new AbortController();
-    signal?.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
+    running.set(jobId, controller);
+    // BullMQ's own signal fires when the job is cancelled (the pub/sub channel below).
+    signal?.addEventListener("abort", () => controller.abort(jobAbortReason("cancelled", `session ${jobId} was cancelled`)), { once: true });
+    const deadline = params.deadlineMs
+      ? setTimeout(() => controller.abort(jobAbortReason("deadline", `session ${jobId} ran past its deadline of ${Math.round((params.deadlineMs ?? 0) / 1000)} s`)), params.deadlineMs)
+      : null;
     const ctx: SessionContext = {
       work,
       jobId,
       signal: controller.signal,
       resumeFrom: isCheckpoint(job.progress) ? job.progress.checkpoint : null,
       checkpoint: (value) => job.updateProgress({ checkpoint: value }),
-      previousStarts: job.attemptsStarted - 1 + job.stalledCounter,
+      previousStarts: starts - 1,
     };
     try {
-      return await params.run(ctx);
-    } catch (error) {
-      // A cancelled job must not be retried by BullMQ.
-      if (await redis.exists(names.cancelled(jobId))) throw new UnrecoverableError("cancelled");
-      throw error;
+      const result = await params.run(ctx).catch(async (error: unknown) => {
+        // A cancelled job must not be retried by BullMQ.
+        if (await redis.exists(names.cancelled(jobId))) throw new UnrecoverableError("cancelled");
+        if (jobAbortKind(controller.signal) !== "shutdown") throw error;
+      });
+      if (jobAbortKind(controller.signal) === "shutdown") {
+        // Back to the queue for another worker, without using up an attempt (nor counting as a start).
+        await redis.decr(names.starts(jobId));
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      return result;
     } finally {
+      if (deadline) clearTimeout(deadline);
+      running.delete(jobId);
       await lock.release();
     }
   };
@@ -129,6 +153,10 @@ export function startRedisWorker(params: {
     ready,
     close: async (force = false) => {
       watch?.stop();
+      if (!force) {
+        // An orderly stop: running sessions are aborted as `shutdown` and go back to the queue.
+        for (const [jobId, controller] of running) controller.abort(jobAbortReason("shutdown", `the worker is stopping (session ${jobId})`));
+      }
       await worker.close(force);
       await subscriber.quit().catch(() => undefined);
       await redis.quit().catch(() => undefined);

@@ -14,7 +14,8 @@ export interface CheckoutPlan {
 
 /**
  * Clones into `dir` (partial clone: blobs on demand, so large repositories start fast) and puts
- * the work branch in place. The token reaches git only through the credential helper env.
+ * the work branch in place (`resumed`: from the job's branch an earlier attempt pushed). The
+ * token reaches git only through the credential helper env.
  */
 export async function prepareCheckout(params: {
   plan: CheckoutPlan;
@@ -22,7 +23,7 @@ export async function prepareCheckout(params: {
   token: string | null;
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
-}): Promise<{ headSha: string }> {
+}): Promise<{ headSha: string; resumed: boolean }> {
   const { plan, dir } = params;
   await fs.mkdir(dir, { recursive: true });
   const outside = openGit({ dir, env: params.env, token: params.token, signal: params.signal });
@@ -32,7 +33,15 @@ export async function prepareCheckout(params: {
     await git.fetch("origin", `refs/pull/${plan.pullNumber}/head:refs/heads/${plan.workBranch}`, ["--no-tags"]);
     await git.checkout(plan.workBranch);
   } else if (plan.workBranch !== plan.baseBranch) {
-    await git.checkoutLocalBranch(plan.workBranch);
+    // The job's own branch exists already when an earlier attempt pushed checkpoints to it (its
+    // worker died): the work resumes from there, and the final push is a fast-forward.
+    const fetched = await git.fetch("origin", `refs/heads/${plan.workBranch}:refs/heads/${plan.workBranch}`, ["--no-tags"]).then(
+      () => true,
+      () => false,
+    );
+    if (fetched) await git.checkout(plan.workBranch);
+    else await git.checkoutLocalBranch(plan.workBranch);
+    return { headSha: (await git.revparse(["HEAD"])).trim(), resumed: fetched };
   }
-  return { headSha: (await git.revparse(["HEAD"])).trim() };
+  return { headSha: (await git.revparse(["HEAD"])).trim(), resumed: false };
 }

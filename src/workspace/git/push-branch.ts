@@ -32,3 +32,14 @@ export async function pushBranch(params: {
   // An explicit refspec with no "+" and no --force: a non-fast-forward is rejected by the server.
   await git.raw(["push", "--no-verify", "origin", `HEAD:refs/heads/${branch}`]);
 }
+
+/**
+ * Deletes a `local-agent/…` branch this job pushed checkpoints to, when the job ends without a
+ * pull request (cancelled, past its deadline, refused at the last check): what the ending says,
+ * "nothing was pushed", stays true. Any other branch is refused.
+ */
+export async function deleteRemoteBranch(params: { dir: string; branch: string; token: string | null; env: NodeJS.ProcessEnv }): Promise<void> {
+  if (!params.branch.startsWith("local-agent/")) throw new PushRefusedError(`refusing to delete "${params.branch}": only local-agent/* branches`);
+  const git = openGit({ dir: params.dir, env: params.env, token: params.token });
+  await git.raw(["push", "--no-verify", "origin", "--delete", `refs/heads/${params.branch}`]);
+}

@@ -1,0 +1,171 @@
+import { generateKeyPairSync } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import nock from "nock";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { openJobStore } from "../../src/jobs/open-job-store.js";
+import { createScenario, FIX_SCRIPT } from "../helpers/app-scenario.js";
+import { eventually, freePort, postWebhook, startCli, type AppProcess } from "../helpers/app-processes.js";
+import { startFakeOllamaServer, type FakeChatReply } from "../helpers/fake-ollama-server.js";
+import { startGitHubLoopback } from "../helpers/github-loopback.js";
+import { checkAgainstOpenApi } from "../helpers/openapi-check.js";
+import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+
+/**
+ * The Redis queue with real processes: `serve --no-worker` receives signed webhooks, two
+ * `local-agent worker` processes run the sessions. GitHub is the test's nock mocks, reached by
+ * the processes as GitHub Enterprise Server through a loopback relay; the repository is a bare
+ * remote; the model a fake Ollama whose reply depends only on the conversation so far (so a
+ * session restarted on another worker gets the same replies).
+ */
+const GHE = "https://ghe.example.test";
+const SECRET = "scale-out-webhook-secret-1";
+const KEY = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+
+let redis: RedisServer;
+let db = 0;
+const processes: AppProcess[] = [];
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  redis = await startRedisServer({ appendonly: true });
+  nock.disableNetConnect();
+  nock.enableNetConnect((host) => host.startsWith("127.0.0.1") || host.startsWith("localhost"));
+});
+afterAll(async () => {
+  await redis.stop();
+  nock.enableNetConnect();
+});
+afterEach(async () => {
+  for (const p of processes.splice(0)) p.child.kill("SIGKILL");
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  nock.cleanAll();
+});
+
+/** The script's next step for this conversation: one step per assistant turn already in it. */
+function replyFor(body: Record<string, unknown>): FakeChatReply {
+  const messages = Array.isArray(body.messages) ? (body.messages as { role?: string }[]) : [];
+  const step = FIX_SCRIPT[messages.filter((m) => m.role === "assistant").length] ?? FIX_SCRIPT.at(-1);
+  return { content: JSON.stringify(step) };
+}
+
+/** `gate` holds the first model call made after `gateAfter` assistant turns (default 0: the first call). */
+async function world(params: { gate?: Promise<unknown>; gateAfter?: number } = {}) {
+  const s = await createScenario();
+  cleanups.push(() => s.cleanup());
+  s.githubMocks({ api: `${GHE}/api/v3` });
+  const github = await startGitHubLoopback({ target: GHE });
+  cleanups.push(() => github.close());
+  let held = false;
+  const ollama = await startFakeOllamaServer({
+    replies: ({ body }) => {
+      // One model call of the test waits for the gate (a worker is killed or a cancel sent meanwhile).
+      const turns = Array.isArray(body.messages) ? (body.messages as { role?: string }[]).filter((m) => m.role === "assistant").length : 0;
+      if (params.gate && !held && turns === (params.gateAfter ?? 0)) {
+        held = true;
+        return { ...replyFor(body), until: params.gate };
+      }
+      return replyFor(body);
+    },
+  });
+  cleanups.push(() => ollama.close());
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), "la-scale-"));
+  cleanups.push(() => fs.rm(root, { recursive: true, force: true }));
+  db += 1;
+  const env = (name: string): Record<string, string> => ({
+    APP_ID: "1",
+    PRIVATE_KEY: KEY,
+    WEBHOOK_SECRET: SECRET,
+    GHE_HOST: github.host,
+    GHE_PROTOCOL: "http",
+    LOCAL_AGENT_REDIS_URL: `${redis.url}/${db}`,
+    LOCAL_AGENT_MODEL: "ollama:qwen2.5-coder:7b",
+    OLLAMA_HOST: ollama.url,
+    LOCAL_AGENT_DATA_DIR: path.join(root, name),
+    LOCAL_AGENT_STALL_SECONDS: "2",
+    LOG_LEVEL: "debug",
+  });
+  // What the processes said is the only trace of a failure that happened in them.
+  onTestFailed(() => console.error(processes.map((p) => p.output().slice(-8000)).join("\n===== next process =====\n")));
+  const port = await freePort();
+  const serve = startCli(["serve", "--no-worker"], { cwd: root, env: { ...env("receiver"), PORT: String(port) } });
+  processes.push(serve);
+  const workers = ["a", "b"].map((name) => startCli(["worker", "--model-host", ollama.url, "--slots", "1"], { cwd: root, env: env(`worker-${name}`) }));
+  processes.push(...workers);
+  await serve.waitFor("local-agent is ready for webhooks");
+  await Promise.all(workers.map((w) => w.waitFor("local-agent worker is taking sessions")));
+  const receiverJobs = () => {
+    const store = openJobStore({ file: path.join(root, "receiver", "jobs.sqlite"), now: () => new Date() });
+    try {
+      return store.list();
+    } finally {
+      store.close();
+    }
+  };
+  return { s, github, ollama, serve, workers, port, receiverJobs, deliver: (id: string, payload: unknown, event = "issues") => postWebhook({ port, secret: SECRET, event, id, payload }) };
+}
+
+describe("serve --no-worker and two workers over Redis (real processes)", () => {
+  it("a labeled issue runs on a worker: one pull request, the check run completed, tokens revoked, every GitHub call valid", async () => {
+    const w = await world();
+    expect(await w.deliver("d-run-1", w.s.labeled())).toBe(200);
+    await eventually(() => w.receiverJobs()[0]?.status === "done", "the receiver to record the job as done");
+    expect(w.receiverJobs()).toMatchObject([{ id: 1, status: "done", outcome: "completed" }]);
+    expect(w.s.sent.pulls).toHaveLength(1);
+    expect(w.s.sent.pulls[0]).toMatchObject({ head: "local-agent/issue-12-1", base: "main" });
+    expect(w.s.remote.git("show", "local-agent/issue-12-1:src/sum.js")).toContain("return a + b;");
+    const ran = w.workers.filter((p) => p.output().includes('"msg":"session finished"'));
+    expect(ran).toHaveLength(1);
+    const last = w.s.sent.checkRuns.at(-1)?.body;
+    expect(last).toMatchObject({ status: "completed", conclusion: "success" });
+    const scoped = w.s.sent.tokens.filter((t) => Array.isArray(t.body.repositories)).length;
+    expect(scoped).toBeGreaterThan(0);
+    expect(w.s.sent.revoked.filter((auth) => auth.includes("ghs_jobScoped"))).toHaveLength(scoped);
+    expect(w.github.requests.flatMap((r) => checkAgainstOpenApi(r))).toEqual([]);
+    for (const p of [w.serve, ...w.workers]) expect(p.output()).not.toContain("ghs_jobScoped");
+  });
+
+  it("a worker killed with -9 mid-session: the session resumes on the other worker from the checkpoint it pushed, with one pull request", async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    // Held after read, edit and a green test run: the fix is committed and pushed as a checkpoint.
+    const w = await world({ gate, gateAfter: 3 });
+    expect(await w.deliver("d-kill-1", w.s.labeled())).toBe(200);
+    await eventually(() => w.workers.some((p) => p.output().includes('"msg":"checkpoint pushed"')), "a checkpoint to be pushed", 30_000);
+    const checkpoint = w.s.remote.git("rev-parse", "local-agent/issue-12-1").trim();
+    expect(w.s.remote.git("log", "-1", "--format=%s", checkpoint)).toContain("checkpoint, tests pass");
+    const victim = w.workers.find((p) => p.output().includes('"msg":"checkpoint pushed"'));
+    const survivor = w.workers.find((p) => p !== victim);
+    if (!victim || !survivor) throw new Error("no worker started the session");
+    victim.child.kill("SIGKILL");
+    await victim.exited;
+    open();
+    await eventually(() => w.receiverJobs()[0]?.status === "done", "the job to finish on the other worker", 90_000);
+    expect(survivor.output()).toMatch(/"previousStarts":1,"msg":"session started"/);
+    expect(survivor.output()).toContain(`"head":"${checkpoint}","msg":"resuming from the checkpoints an earlier attempt pushed"`);
+    // The fix came from the dead worker's checkpoint: the branch still has it, as an ancestor of the head.
+    w.s.remote.git("merge-base", "--is-ancestor", checkpoint, "local-agent/issue-12-1");
+    expect(w.s.remote.git("show", "local-agent/issue-12-1:src/sum.js")).toContain("return a + b;");
+    expect(w.receiverJobs()).toMatchObject([{ status: "done", outcome: "completed" }]);
+    expect(w.s.sent.pulls).toHaveLength(1);
+    expect(w.s.sent.checkRuns.at(-1)?.body).toMatchObject({ status: "completed", conclusion: "success" });
+  });
+
+  it("/cancel reaches the worker running the session: its pushed checkpoint is withdrawn, no pull request, the check run ends cancelled", async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const w = await world({ gate, gateAfter: 3 });
+    cleanups.push(async () => open());
+    expect(await w.deliver("d-cancel-1", w.s.labeled())).toBe(200);
+    await eventually(() => w.workers.some((p) => p.output().includes('"msg":"checkpoint pushed"')), "a checkpoint to be pushed");
+    expect(w.s.remote.git("branch", "--list", "local-agent/*").trim()).toBe("local-agent/issue-12-1");
+    expect(await w.deliver("d-cancel-2", w.s.comment("/cancel"), "issue_comment")).toBe(200);
+    await eventually(() => w.receiverJobs()[0]?.status === "cancelled", "the job to be cancelled");
+    await eventually(() => w.s.sent.checkRuns.at(-1)?.body.conclusion === "cancelled", "the check run to end cancelled");
+    expect(w.s.sent.pulls).toHaveLength(0);
+    // "Nothing was pushed", as the ending says: the checkpoint branch is gone again.
+    expect(w.s.remote.git("branch", "--list", "local-agent/*").trim()).toBe("");
+    expect(w.workers.some((p) => p.output().includes('"msg":"checkpoint branch deleted: the job ended without a pull request"'))).toBe(true);
+  });
+});
