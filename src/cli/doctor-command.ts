@@ -12,6 +12,7 @@ import { parseToolReply } from "../scaffold/repair/parse-tool-reply.js";
 import { toolCallGbnf } from "../scaffold/tool-call-gbnf.js";
 import { detectSandbox } from "../workspace/detect-sandbox.js";
 import { checkJobQueue } from "./check-job-queue.js";
+import { checkModelHosts } from "./check-model-hosts.js";
 import type { CliDeps } from "./cli-deps.js";
 import { positiveInt } from "./parse-number-flag.js";
 
@@ -22,7 +23,8 @@ Checks what local-agent needs: Node, git, the bubblewrap sandbox, the model serv
 JSON schema), what the server really loaded (the context it allocated, how much of the model is
 in GPU memory; nvidia-smi figures when present), the GitHub App settings when APP_ID is set, and
 the app's job queue when its database exists (LOCAL_AGENT_DATA_DIR, default ./data): jobs waiting
-on GitHub are listed with the last failure.
+on GitHub are listed with the last failure. With LOCAL_AGENT_REDIS_URL: whether Redis answers,
+and every model host the workers reported, up or down.
 --probe N asks the model for N grammar-constrained tool calls and reports how many were valid.
 --num-ctx N checks the context a run would ask for (default $LOCAL_AGENT_NUM_CTX, else the model's).
 Exit status: 0 when everything needed works, 1 otherwise.`;
@@ -92,6 +94,9 @@ export async function doctorCommand(argv: string[], deps: CliDeps): Promise<numb
 
   const dataDir = path.resolve(deps.cwd, deps.env.LOCAL_AGENT_DATA_DIR?.trim() || "./data");
   for (const line of checkJobQueue({ dataDir, now: () => new Date() })) checks.push({ name: "queue", ok: line.ok, detail: line.detail, required: false });
+
+  const redisUrl = deps.env.LOCAL_AGENT_REDIS_URL?.trim();
+  if (redisUrl) for (const line of await checkModelHosts({ redisUrl, now: () => new Date() })) checks.push({ name: "redis", ...line });
 
   for (const check of checks) deps.stdout.write(`${check.ok ? "ok  " : check.required ? "FAIL" : "warn"}  ${check.name.padEnd(11)} ${check.detail}\n`);
   return checks.every((check) => check.ok || !check.required) ? 0 : 1;

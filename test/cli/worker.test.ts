@@ -1,6 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
+import fs from "node:fs";
 import os from "node:os";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { main } from "../../src/cli/main.js";
 import { captureCli } from "../helpers/capture-cli.js";
 
@@ -28,5 +30,19 @@ describe("local-agent worker and serve --no-worker: settings", () => {
     const cli = captureCli({ env: {} });
     expect(await main(["worker", "--help"], cli.deps)).toBe(0);
     expect(cli.out()).toContain("Usage: local-agent worker --model-host URL [--slots N]");
+  });
+
+  it.each([
+    ["compose.queue.yaml", "receiver", /--no-worker needs LOCAL_AGENT_REDIS_URL/],
+    ["compose.gpu-box.yaml", "worker", /LOCAL_AGENT_REDIS_URL is not set/],
+  ])("the command of %s's %s service is one the CLI accepts", async (file, service, refusal) => {
+    const compose = parse(fs.readFileSync(file, "utf8")) as { services: Record<string, { command: string[] }> };
+    // Compose's own default for the one variable the command interpolates.
+    const [, cli, ...argv] = (compose.services[service]?.command ?? []).map((arg) => arg.replace("${LOCAL_AGENT_GPU_SLOTS:-1}", "1"));
+    expect(cli).toBe("dist/cli.js");
+    const run = captureCli({ env: APP, cwd: os.tmpdir() });
+    // Without the Redis URL compose would set, each stops at that check: every flag before it was accepted.
+    expect(await main(argv, run.deps)).toBe(2);
+    expect(run.err()).toMatch(refusal);
   });
 });

@@ -1,9 +1,12 @@
 import http from "node:http";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
 import { listModelHosts } from "../../src/jobs/redis/list-model-hosts.js";
 import { openRedisQueue, type RedisJobQueue } from "../../src/jobs/redis/open-redis-queue.js";
 import { startRedisWorker, type RedisWorkerHandle, type SessionContext } from "../../src/jobs/redis/start-redis-worker.js";
+import { captureCli } from "../helpers/capture-cli.js";
+import { freePort } from "../helpers/app-processes.js";
 import { listenOnLoopback } from "../helpers/listen-on-loopback.js";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 
@@ -98,5 +101,32 @@ describe("model hosts", () => {
     expect(await listModelHosts({ redis: client, prefix: "stale", now: () => later, staleAfterMs: 60_000 })).toEqual([
       { url: a.url, slots: 2, status: "down", since: expect.any(String), checkedAt: expect.any(String), reason: "its worker stopped reporting" },
     ]);
+  });
+
+  it("doctor lists every model host the workers reported (a down one with why), and fails when Redis does not answer", async () => {
+    redis = await startRedisServer();
+    const up = await modelHost();
+    const gone = `http://127.0.0.1:${await freePort()}`;
+    for (const url of [up.url, gone]) {
+      const handle = startRedisWorker({ url: redis.url, slots: 2, modelHost: { url, probeEveryMs: 50 }, run: async () => undefined });
+      workers.push(handle);
+      await handle.ready;
+    }
+    const doctor = async (redisUrl: string) => {
+      const cli = captureCli({ env: { PATH: process.env.PATH ?? "", LOCAL_AGENT_REDIS_URL: redisUrl, LOCAL_AGENT_SANDBOX: "off" } });
+      const code = await main(["doctor"], cli.deps);
+      return { code, out: cli.out() };
+    };
+    const healthy = await doctor(redis.url.replace("redis://", "redis://:sekret@"));
+    expect(healthy.out).toMatch(/^ok {4}redis +Redis queue at redis:\/\/\*\*\*@127\.0\.0\.1:\d+ answers$/m);
+    expect(healthy.out).toContain(`model host ${up.url}: up, 2 slot(s), checked`);
+    expect(healthy.out).toMatch(new RegExp(`^warn +redis +model host ${gone.replace(/[.:/]/g, "\\$&")}: DOWN since \\S+ \\(.*ECONNREFUSED.*\\); its sessions go to the other hosts$`, "m"));
+    expect(healthy.out).not.toContain("sekret");
+    const port = redis.port;
+    await redis.stop();
+    redis = null;
+    const down = await doctor(`redis://127.0.0.1:${port}`);
+    expect(down.out).toMatch(/^FAIL +redis +Redis queue at redis:\/\/127\.0\.0\.1:\d+ does not answer .*: start redis-server there, or fix LOCAL_AGENT_REDIS_URL$/m);
+    expect(down.code).toBe(1);
   });
 });
