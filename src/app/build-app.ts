@@ -78,7 +78,7 @@ export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: App
       ...(deps.retry?.intakeDelayMs ? { intakeRetryDelayMs: deps.retry.intakeDelayMs } : {}),
       intake: async (job) => intakeJob({ job, client: await probot.auth(job.installationId), config: deps.config, store: deps.store, log, bot: () => botIdentity(job.installationId) }),
       execute: workers
-        ? (job, signal) => dispatchJob({ job, signal, queue: workers, publish, log })
+        ? (job, signal) => dispatchJob({ job, signal, queue: workers, secret: deps.config.webhookSecret, publish, log })
         : instrumentExecute({
             deps,
             live,

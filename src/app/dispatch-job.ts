@@ -5,6 +5,7 @@ import type { Job, JobLogger } from "../jobs/job-schema.js";
 import { toDispatchedJob } from "../jobs/redis/dispatched-job-schema.js";
 import type { RedisJobQueue } from "../jobs/redis/open-redis-queue.js";
 import { queuedWorkSchema } from "../jobs/redis/queued-work-schema.js";
+import { signSession } from "../jobs/redis/sign-session.js";
 import type { JobEnding } from "./job/job-ending.js";
 import { cancelledEnding } from "./job/job-endings.js";
 
@@ -24,10 +25,18 @@ const executeResultSchema = z.object({
  * worker running it; a shutdown stops the waiting only: the session goes on, and after a restart
  * the job is handed over again and picks up its result.
  */
-export async function dispatchJob(params: { job: Job; signal: AbortSignal; queue: RedisJobQueue; publish: (job: Job, ending: JobEnding) => Promise<unknown>; log: JobLogger }): Promise<ExecuteResult> {
+export async function dispatchJob(params: {
+  job: Job;
+  signal: AbortSignal;
+  queue: RedisJobQueue;
+  /** The webhook secret: the session is signed with it, and workers run only sessions it signed. */
+  secret: string;
+  publish: (job: Job, ending: JobEnding) => Promise<unknown>;
+  log: JobLogger;
+}): Promise<ExecuteResult> {
   const { job, signal, queue, log } = params;
   const deliveryId = queuedWorkSchema.shape.deliveryId.safeParse(job.deliveryId).success ? job.deliveryId : `job-${job.id}`;
-  const queued = await queue.enqueue({ deliveryId, repo: job.repo, number: job.number, payload: { job: toDispatchedJob(job) } });
+  const queued = await queue.enqueue({ deliveryId, repo: job.repo, number: job.number, payload: signSession(toDispatchedJob(job), params.secret) });
   log.info({ job: job.id, session: queued.jobId, handedOver: queued.status }, "job handed to the workers");
   const stopWaiting = new AbortController();
   const removedHere = new Promise<ExecuteResult>((resolve) => {

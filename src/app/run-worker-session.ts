@@ -3,6 +3,7 @@ import type { GitHubClient } from "../github/api/github-client.js";
 import type { ExecuteResult } from "../jobs/create-job-scheduler.js";
 import type { JobLogger } from "../jobs/job-schema.js";
 import { dispatchedJobSchema } from "../jobs/redis/dispatched-job-schema.js";
+import { verifySession } from "../jobs/redis/sign-session.js";
 import type { SessionContext } from "../jobs/redis/start-redis-worker.js";
 import type { AppDeps } from "./app-deps.js";
 import { executeJob } from "./execute-job.js";
@@ -22,8 +23,10 @@ export async function runWorkerSession(params: {
   log: JobLogger;
 }): Promise<ExecuteResult> {
   const { session, deps, log } = params;
-  const parsed = dispatchedJobSchema.safeParse(session.work.payload.job);
-  // Thrown, so BullMQ fails the session and the receiver closes the check run with this message.
+  // Thrown, so BullMQ fails the session and the receiver (if it queued it) closes the check run with the message.
+  const signed = verifySession(session.work.payload, deps.config.webhookSecret);
+  if (signed === null) throw new Error(`session ${session.jobId} is not signed with this app's webhook secret: refused (give every box the same WEBHOOK_SECRET)`);
+  const parsed = dispatchedJobSchema.safeParse(signed);
   if (!parsed.success) throw new Error(`session ${session.jobId} does not carry a job this worker can run:\n${z.prettifyError(parsed.error)}`);
   const job = deps.store.adopt({ ...parsed.data, attempts: parsed.data.attempts + session.previousStarts });
   log.info({ job: job.id, session: session.jobId, repo: job.repo, number: job.number, attempt: job.attempts, previousStarts: session.previousStarts }, "session started");

@@ -46,7 +46,12 @@ export async function startAppWorker(params: {
           },
         }
       : {}),
-    run: (session) => runWorkerSession({ session, deps, client: (id) => probot.auth(id), appClient: () => probot.auth(), bot, log }),
+    run: (session) =>
+      runWorkerSession({ session, deps, client: (id) => probot.auth(id), appClient: () => probot.auth(), bot, log }).catch((error: unknown) => {
+        // BullMQ keeps only the message; the operator of this box reads it here.
+        log.error({ session: session.jobId, err: error instanceof Error ? error.message : String(error) }, "session failed");
+        throw error;
+      }),
     onError: (error) => log.warn({ err: error.message }, "Redis connection trouble (retrying)"),
   });
   await worker.ready;

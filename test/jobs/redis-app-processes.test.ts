@@ -5,6 +5,8 @@ import path from "node:path";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { openJobStore } from "../../src/jobs/open-job-store.js";
+import { openRedisQueue } from "../../src/jobs/redis/open-redis-queue.js";
+import { signSession } from "../../src/jobs/redis/sign-session.js";
 import { createScenario, FIX_SCRIPT } from "../helpers/app-scenario.js";
 import { eventually, freePort, postWebhook, startCli, type AppProcess } from "../helpers/app-processes.js";
 import { startFakeOllamaServer, type FakeChatReply } from "../helpers/fake-ollama-server.js";
@@ -103,7 +105,7 @@ async function world(params: { gate?: Promise<unknown>; gateAfter?: number } = {
       store.close();
     }
   };
-  return { s, github, ollama, serve, workers, port, receiverJobs, deliver: (id: string, payload: unknown, event = "issues") => postWebhook({ port, secret: SECRET, event, id, payload }) };
+  return { s, github, ollama, serve, workers, port, receiverJobs, redisUrl: `${redis.url}/${db}`, deliver: (id: string, payload: unknown, event = "issues") => postWebhook({ port, secret: SECRET, event, id, payload }) };
 }
 
 describe("serve --no-worker and two workers over Redis (real processes)", () => {
@@ -167,5 +169,20 @@ describe("serve --no-worker and two workers over Redis (real processes)", () => 
     // "Nothing was pushed", as the ending says: the checkpoint branch is gone again.
     expect(w.s.remote.git("branch", "--list", "local-agent/*").trim()).toBe("");
     expect(w.workers.some((p) => p.output().includes('"msg":"checkpoint branch deleted: the job ended without a pull request"'))).toBe(true);
+  });
+
+  it("a session written into Redis by anyone but the receiver (unsigned, or signed with another secret) is refused before any GitHub call", async () => {
+    const w = await world();
+    const queue = openRedisQueue({ url: w.redisUrl });
+    cleanups.push(() => queue.close());
+    const job = { id: 99, deliveryId: "forged-1", repo: "octo/sum", installationId: 42, target: "issue", number: 12, trigger: "label", actor: "alice", instructions: null, commentId: null, payload: {}, status: "running", attempts: 1, createdAt: "2026-12-02T00:00:00.000Z", startedAt: null, finishedAt: null, updatedAt: "2026-12-02T00:00:00.000Z", checkRunId: null, outcome: null, error: null, report: null, supersededBy: null, cancelRequested: false, githubWait: null, positionShown: null };
+    await queue.enqueue({ deliveryId: "forged-1", repo: "octo/sum", number: 12, payload: { job } });
+    await queue.enqueue({ deliveryId: "forged-2", repo: "octo/other", number: 3, payload: signSession({ ...job, id: 98, repo: "octo/other", number: 3 }, "not-the-webhook-secret") });
+    for (const id of ["forged-1", "forged-2"]) {
+      await eventually(() => w.workers.some((p) => p.output().includes(`session ${id} is not signed with this app's webhook secret: refused`)), `${id} to be refused`);
+    }
+    expect(w.s.sent.tokens).toEqual([]);
+    expect(w.github.requests).toEqual([]);
+    expect(w.workers.some((p) => p.output().includes('"msg":"session started"'))).toBe(false);
   });
 });
