@@ -35,8 +35,15 @@ export async function dispatchJob(params: {
   log: JobLogger;
 }): Promise<ExecuteResult> {
   const { job, signal, queue, log } = params;
-  const deliveryId = queuedWorkSchema.shape.deliveryId.safeParse(job.deliveryId).success ? job.deliveryId : `job-${job.id}`;
-  const queued = await queue.enqueue({ deliveryId, repo: job.repo, number: job.number, payload: signSession(toDispatchedJob(job), params.secret) });
+  const deliveryId = queuedWorkSchema.shape.deliveryId.safeParse(job.deliveryId).success
+    ? job.deliveryId
+    : `job-${job.id}`;
+  const queued = await queue.enqueue({
+    deliveryId,
+    repo: job.repo,
+    number: job.number,
+    payload: signSession(toDispatchedJob(job), params.secret),
+  });
   log.info({ job: job.id, session: queued.jobId, handedOver: queued.status }, "job handed to the workers");
   const stopWaiting = new AbortController();
   const removedHere = new Promise<ExecuteResult>((resolve) => {
@@ -49,20 +56,31 @@ export async function dispatchJob(params: {
           stopWaiting.abort(new Error("the session was removed from the queue"));
           resolve(ended);
         },
-        (error: unknown) => log.warn({ job: job.id, err: error instanceof Error ? error.message : String(error) }, "could not send the cancel to the workers"),
+        (error: unknown) =>
+          log.warn(
+            { job: job.id, err: error instanceof Error ? error.message : String(error) },
+            "could not send the cancel to the workers",
+          ),
       );
     };
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
   });
-  const finished = queue.waitForResult(queued.jobId, stopWaiting.signal).then((value) => executeResultSchema.parse(value));
+  const finished = queue
+    .waitForResult(queued.jobId, stopWaiting.signal)
+    .then((value) => executeResultSchema.parse(value));
   // Whichever loses the race must not end as an unhandled rejection.
   finished.catch(() => undefined);
   return Promise.race([finished, removedHere]);
 }
 
 /** A session no worker took yet is removed and its check run closed here; a running one is told to stop. */
-async function cancelSession(params: { job: Job; queue: RedisJobQueue; publish: (job: Job, ending: JobEnding) => Promise<unknown>; log: JobLogger }): Promise<ExecuteResult | null> {
+async function cancelSession(params: {
+  job: Job;
+  queue: RedisJobQueue;
+  publish: (job: Job, ending: JobEnding) => Promise<unknown>;
+  log: JobLogger;
+}): Promise<ExecuteResult | null> {
   const result = await params.queue.cancel(params.job.repo, params.job.number);
   params.log.info({ job: params.job.id, session: result.jobId, was: result.was }, "cancel sent to the workers");
   if (result.was !== "waiting") return null;

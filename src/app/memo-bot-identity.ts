@@ -8,7 +8,9 @@ import { getBotIdentity } from "../github/api/get-bot-identity.js";
 export function memoBotIdentity(probot: Probot): (installationId: number) => Promise<{ name: string; email: string }> {
   let bot: Promise<{ name: string; email: string }> | null = null;
   return (installationId) => {
-    bot ??= Promise.all([probot.auth(), probot.auth(installationId)]).then(([appClient, client]) => getBotIdentity({ appClient, client }));
+    bot ??= Promise.all([probot.auth(), probot.auth(installationId)]).then(([appClient, client]) =>
+      getBotIdentity({ appClient, client }),
+    );
     bot.catch(() => (bot = null));
     return bot;
   };

@@ -25,9 +25,17 @@ export function modelHostOf(config: AppConfig): string | null {
  * host, the OpenAI-compatible base URL and any `llamacpp:<url>` spec (the app's or one a
  * repository chose) become `host`. The model names stay: each box serves the same models.
  */
-export function pointAtModelHost(params: { config: AppConfig; host: string; createDeps: (config: AppConfig) => AppDeps }): AppDeps {
+export function pointAtModelHost(params: {
+  config: AppConfig;
+  host: string;
+  createDeps: (config: AppConfig) => AppDeps;
+}): AppDeps {
   const { host } = params;
-  const deps = params.createDeps({ ...params.config, ollamaHost: normalizeOllamaHost(host), openaiBaseUrl: normalizeOpenAiBaseUrl(host) });
+  const deps = params.createDeps({
+    ...params.config,
+    ollamaHost: normalizeOllamaHost(host),
+    openaiBaseUrl: normalizeOpenAiBaseUrl(host),
+  });
   return {
     ...deps,
     createModel: ({ spec, recordFile }) => {

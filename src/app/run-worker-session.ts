@@ -25,13 +25,44 @@ export async function runWorkerSession(params: {
   const { session, deps, log } = params;
   // Thrown, so BullMQ fails the session and the receiver (if it queued it) closes the check run with the message.
   const signed = verifySession(session.work.payload, deps.config.webhookSecret);
-  if (signed === null) throw new Error(`session ${session.jobId} is not signed with this app's webhook secret: refused (give every box the same WEBHOOK_SECRET)`);
+  if (signed === null)
+    throw new Error(
+      `session ${session.jobId} is not signed with this app's webhook secret: refused (give every box the same WEBHOOK_SECRET)`,
+    );
   const parsed = dispatchedJobSchema.safeParse(signed);
-  if (!parsed.success) throw new Error(`session ${session.jobId} does not carry a job this worker can run:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new Error(
+      `session ${session.jobId} does not carry a job this worker can run:\n${z.prettifyError(parsed.error)}`,
+    );
   const job = deps.store.adopt({ ...parsed.data, attempts: parsed.data.attempts + session.previousStarts });
-  log.info({ job: job.id, session: session.jobId, repo: job.repo, number: job.number, attempt: job.attempts, previousStarts: session.previousStarts }, "session started");
-  const result = await executeJob({ job, signal: session.signal, client: await params.client(job.installationId), appClient: await params.appClient(), bot: () => params.bot(job.installationId), deps, log });
-  deps.store.transition(job.id, ["running"], result.status, { outcome: result.outcome ?? null, error: result.error ?? null, ...(result.report === undefined ? {} : { report: result.report }) });
-  log.info({ job: job.id, session: session.jobId, status: result.status, outcome: result.outcome ?? null }, "session finished");
+  log.info(
+    {
+      job: job.id,
+      session: session.jobId,
+      repo: job.repo,
+      number: job.number,
+      attempt: job.attempts,
+      previousStarts: session.previousStarts,
+    },
+    "session started",
+  );
+  const result = await executeJob({
+    job,
+    signal: session.signal,
+    client: await params.client(job.installationId),
+    appClient: await params.appClient(),
+    bot: () => params.bot(job.installationId),
+    deps,
+    log,
+  });
+  deps.store.transition(job.id, ["running"], result.status, {
+    outcome: result.outcome ?? null,
+    error: result.error ?? null,
+    ...(result.report === undefined ? {} : { report: result.report }),
+  });
+  log.info(
+    { job: job.id, session: session.jobId, status: result.status, outcome: result.outcome ?? null },
+    "session finished",
+  );
   return result;
 }

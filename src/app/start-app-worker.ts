@@ -1,8 +1,8 @@
 import type { Probot } from "probot";
 import type { JobLogger } from "../jobs/job-schema.js";
-import { startRedisWorker, type RedisWorkerHandle } from "../jobs/redis/start-redis-worker.js";
+import { type RedisWorkerHandle, startRedisWorker } from "../jobs/redis/start-redis-worker.js";
 import { sweepWorkspaces } from "../jobs/sweep-workspaces.js";
-import { jobDeadlineMs, type AppDeps } from "./app-deps.js";
+import { type AppDeps, jobDeadlineMs } from "./app-deps.js";
 import { memoBotIdentity } from "./memo-bot-identity.js";
 import { runWorkerSession } from "./run-worker-session.js";
 
@@ -41,15 +41,28 @@ export async function startAppWorker(params: {
             url: params.modelHost,
             onChange: (status) =>
               status.status === "down"
-                ? log.warn({ modelHost: status.url, reason: status.reason }, "the model host stopped answering: this worker takes no sessions until it is back")
+                ? log.warn(
+                    { modelHost: status.url, reason: status.reason },
+                    "the model host stopped answering: this worker takes no sessions until it is back",
+                  )
                 : log.info({ modelHost: status.url }, "the model host answers: taking sessions"),
           },
         }
       : {}),
     run: (session) =>
-      runWorkerSession({ session, deps, client: (id) => probot.auth(id), appClient: () => probot.auth(), bot, log }).catch((error: unknown) => {
+      runWorkerSession({
+        session,
+        deps,
+        client: (id) => probot.auth(id),
+        appClient: () => probot.auth(),
+        bot,
+        log,
+      }).catch((error: unknown) => {
         // BullMQ keeps only the message; the operator of this box reads it here.
-        log.error({ session: session.jobId, err: error instanceof Error ? error.message : String(error) }, "session failed");
+        log.error(
+          { session: session.jobId, err: error instanceof Error ? error.message : String(error) },
+          "session failed",
+        );
         throw error;
       }),
     onError: (error) => log.warn({ err: error.message }, "Redis connection trouble (retrying)"),

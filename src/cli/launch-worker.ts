@@ -24,16 +24,30 @@ export async function launchWorker(params: {
   const { settings, modelHost } = params;
   const { env, logger } = settings;
   const config = { ...settings.config, dataDir: params.dataDir };
-  const createDeps = (c: typeof config) => createDefaultAppDeps({ config: c, env, warn: (message) => logger.warn(message) });
+  const createDeps = (c: typeof config) =>
+    createDefaultAppDeps({ config: c, env, warn: (message) => logger.warn(message) });
   const made = modelHost ? pointAtModelHost({ config, host: modelHost, createDeps }) : createDeps(config);
   if (params.runs) made.runs.close();
   // Checkpoints go to the job's branch as they are made: a worker that takes the session over resumes from them.
   const deps: AppDeps = { ...made, ...(params.runs ? { runs: params.runs } : {}), pushCheckpoints: true };
   try {
     await deps.createRunner();
-    const probot = createProbot({ env: { ...env, APP_ID: String(config.appId), PRIVATE_KEY: settings.privateKey }, overrides: { log: logger } });
-    const worker = await startAppWorker({ probot, deps, redisUrl: params.redisUrl, slots: params.slots, modelHost, log: logger });
-    logger.info({ modelHost, slots: params.slots, dataDir: path.resolve(params.dataDir) }, "local-agent worker is taking sessions");
+    const probot = createProbot({
+      env: { ...env, APP_ID: String(config.appId), PRIVATE_KEY: settings.privateKey },
+      overrides: { log: logger },
+    });
+    const worker = await startAppWorker({
+      probot,
+      deps,
+      redisUrl: params.redisUrl,
+      slots: params.slots,
+      modelHost,
+      log: logger,
+    });
+    logger.info(
+      { modelHost, slots: params.slots, dataDir: path.resolve(params.dataDir) },
+      "local-agent worker is taking sessions",
+    );
     return {
       close: async () => {
         await worker.close();

@@ -36,19 +36,30 @@ export function appEnvironment(deps: CliDeps): { env: NodeJS.ProcessEnv; logger:
  * What `serve` and `worker` both need before they start: every setting validated (all problems
  * listed at once) and the private key read. Writes what to fix and returns null when it cannot.
  */
-export function loadAppSettings(params: { deps: CliDeps; env: NodeJS.ProcessEnv; logger: pino.Logger }): AppSettings | null {
+export function loadAppSettings(params: {
+  deps: CliDeps;
+  env: NodeJS.ProcessEnv;
+  logger: pino.Logger;
+}): AppSettings | null {
   const { deps, env } = params;
   const read = readAppEnv(env);
   if (!read.ok) {
-    deps.stderr.write(`local-agent: cannot start; fix these settings (in the environment or .env):\n${read.errors.map((e) => `  - ${e}`).join("\n")}\n`);
+    deps.stderr.write(
+      `local-agent: cannot start; fix these settings (in the environment or .env):\n${read.errors.map((e) => `  - ${e}`).join("\n")}\n`,
+    );
     return null;
   }
   const config = read.config;
   try {
-    const privateKey = config.privateKey.source === "env" ? config.privateKey.pem : fs.readFileSync(path.resolve(deps.cwd, config.privateKey.path), "utf8");
+    const privateKey =
+      config.privateKey.source === "env"
+        ? config.privateKey.pem
+        : fs.readFileSync(path.resolve(deps.cwd, config.privateKey.path), "utf8");
     return { env, logger: params.logger, config, privateKey };
   } catch (error) {
-    deps.stderr.write(`local-agent: cannot read PRIVATE_KEY_PATH (${(error as NodeJS.ErrnoException).code ?? String(error)}): point it at the .pem file downloaded from the app's settings\n`);
+    deps.stderr.write(
+      `local-agent: cannot read PRIVATE_KEY_PATH (${(error as NodeJS.ErrnoException).code ?? String(error)}): point it at the .pem file downloaded from the app's settings\n`,
+    );
     return null;
   }
 }

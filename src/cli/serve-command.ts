@@ -8,7 +8,7 @@ import { openRedisQueue } from "../jobs/redis/open-redis-queue.js";
 import { SandboxUnavailableError } from "../workspace/create-command-runner.js";
 import type { CliDeps } from "./cli-deps.js";
 import { launchWorker } from "./launch-worker.js";
-import { appEnvironment, loadAppSettings, type AppSettings } from "./load-app-settings.js";
+import { type AppSettings, appEnvironment, loadAppSettings } from "./load-app-settings.js";
 
 export const SERVE_USAGE = `Usage: local-agent serve [--no-worker]
 
@@ -40,14 +40,20 @@ export async function serveCommand(argv: string[], deps: CliDeps): Promise<numbe
   const hasCredentials = Boolean(env.APP_ID) && Boolean(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH);
   if (!hasCredentials) {
     // Probot's own manifest flow: register the app from app.yml, write APP_ID, key and secret to .env.
-    deps.stderr.write("local-agent: no GitHub App credentials yet; serving the set-up page (open http://localhost:" + (env.PORT ?? "3000") + " in a browser)\n");
+    deps.stderr.write(
+      "local-agent: no GitHub App credentials yet; serving the set-up page (open http://localhost:" +
+        (env.PORT ?? "3000") +
+        " in a browser)\n",
+    );
     await run(() => undefined, { env: { ...env }, log: logger });
     return await waitForever();
   }
   const settings = loadAppSettings({ deps, env, logger });
   if (!settings) return 2;
   if (noWorker && settings.config.redisUrl === null) {
-    deps.stderr.write("local-agent serve: --no-worker needs LOCAL_AGENT_REDIS_URL: without the Redis queue no other process could run the jobs\n");
+    deps.stderr.write(
+      "local-agent serve: --no-worker needs LOCAL_AGENT_REDIS_URL: without the Redis queue no other process could run the jobs\n",
+    );
     return 2;
   }
   try {
@@ -66,16 +72,40 @@ async function serveApp(params: { settings: AppSettings; deps: CliDeps; noWorker
   const redisUrl = config.redisUrl;
   // A receiver alone runs no repository code, so it needs no sandbox.
   if (!params.noWorker) await appDeps.createRunner();
-  const workers = redisUrl === null ? undefined : openRedisQueue({ url: redisUrl, onError: (error) => logger.warn({ err: error.message }, "Redis connection trouble (retrying)") });
+  const workers =
+    redisUrl === null
+      ? undefined
+      : openRedisQueue({
+          url: redisUrl,
+          onError: (error) => logger.warn({ err: error.message }, "Redis connection trouble (retrying)"),
+        });
   logger.info(describeAppConfig(config), "local-agent starting");
   const { app, handle } = buildApp({ ...appDeps, ...(workers ? { workers } : {}) });
-  const server = await run(app, { env: { ...env, APP_ID: String(config.appId), PRIVATE_KEY: privateKey, WEBHOOK_SECRET: config.webhookSecret }, log: logger });
+  const server = await run(app, {
+    env: { ...env, APP_ID: String(config.appId), PRIVATE_KEY: privateKey, WEBHOOK_SECRET: config.webhookSecret },
+    log: logger,
+  });
   await handle.ready;
   const worker =
     redisUrl !== null && !params.noWorker
-      ? await launchWorker({ settings, redisUrl, modelHost: modelHostOf(config), slots: config.gpuSlots, dataDir: path.join(config.dataDir, "worker"), runs: appDeps.runs })
+      ? await launchWorker({
+          settings,
+          redisUrl,
+          modelHost: modelHostOf(config),
+          slots: config.gpuSlots,
+          dataDir: path.join(config.dataDir, "worker"),
+          runs: appDeps.runs,
+        })
       : null;
-  logger.info({ port: server.port, dashboard: `${config.publicUrl ?? `http://localhost:${server.port}`}/local-agent/`, queue: redisUrl === null ? "sqlite" : "redis", worker: worker !== null || redisUrl === null }, "local-agent is ready for webhooks");
+  logger.info(
+    {
+      port: server.port,
+      dashboard: `${config.publicUrl ?? `http://localhost:${server.port}`}/local-agent/`,
+      queue: redisUrl === null ? "sqlite" : "redis",
+      worker: worker !== null || redisUrl === null,
+    },
+    "local-agent is ready for webhooks",
+  );
   const stop = deps.onInterrupt(() => {
     // Open dashboard event streams would keep the server from closing.
     handle.dashboard().close();

@@ -20,9 +20,16 @@ private key, LOCAL_AGENT_MODEL…); LOCAL_AGENT_DATA_DIR holds this box's worksp
 export async function workerCommand(argv: string[], deps: CliDeps): Promise<number> {
   let values: { "model-host"?: string; slots?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { "model-host": { type: "string" }, slots: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { "model-host": { type: "string" }, slots: { type: "string" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (error) {
-    deps.stderr.write(`local-agent worker: ${error instanceof Error ? error.message : String(error)}\n\n${WORKER_USAGE}\n`);
+    deps.stderr.write(
+      `local-agent worker: ${error instanceof Error ? error.message : String(error)}\n\n${WORKER_USAGE}\n`,
+    );
     return 2;
   }
   if (values.help) {
@@ -31,7 +38,14 @@ export async function workerCommand(argv: string[], deps: CliDeps): Promise<numb
   }
   const host = values["model-host"];
   const slots = positiveInt(values.slots, "--slots");
-  const problem = typeof slots === "string" ? slots : host === undefined ? "--model-host is required: the model server on this box" : isHttpUrl(host) ? null : `--model-host must be an http(s) URL, not "${host}"`;
+  const problem =
+    typeof slots === "string"
+      ? slots
+      : host === undefined
+        ? "--model-host is required: the model server on this box"
+        : isHttpUrl(host)
+          ? null
+          : `--model-host must be an http(s) URL, not "${host}"`;
   if (problem) {
     deps.stderr.write(`local-agent worker: ${problem}\n\n${WORKER_USAGE}\n`);
     return 2;
@@ -40,12 +54,20 @@ export async function workerCommand(argv: string[], deps: CliDeps): Promise<numb
   if (!settings) return 2;
   const redisUrl = settings.config.redisUrl;
   if (redisUrl === null) {
-    deps.stderr.write("local-agent worker: LOCAL_AGENT_REDIS_URL is not set; a worker takes its sessions from the Redis queue that `local-agent serve` fills (e.g. LOCAL_AGENT_REDIS_URL=redis://queue-box:6379)\n");
+    deps.stderr.write(
+      "local-agent worker: LOCAL_AGENT_REDIS_URL is not set; a worker takes its sessions from the Redis queue that `local-agent serve` fills (e.g. LOCAL_AGENT_REDIS_URL=redis://queue-box:6379)\n",
+    );
     return 2;
   }
   let worker: { close(): Promise<void> };
   try {
-    worker = await launchWorker({ settings, redisUrl, modelHost: host ?? null, slots: typeof slots === "number" ? slots : settings.config.gpuSlots, dataDir: settings.config.dataDir });
+    worker = await launchWorker({
+      settings,
+      redisUrl,
+      modelHost: host ?? null,
+      slots: typeof slots === "number" ? slots : settings.config.gpuSlots,
+      dataDir: settings.config.dataDir,
+    });
   } catch (error) {
     if (!(error instanceof SandboxUnavailableError)) throw error;
     deps.stderr.write(`local-agent: ${error.message}\n`);

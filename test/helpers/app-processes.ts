@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
@@ -25,7 +25,14 @@ export async function freePort(): Promise<number> {
 export function startCli(args: string[], params: { cwd: string; env: Record<string, string> }): AppProcess {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: params.cwd,
-    env: { PATH: process.env.PATH ?? "", HOME: params.cwd, HOST: "127.0.0.1", NO_SMEE_SETUP: "true", LOG_FORMAT: "json", ...params.env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: params.cwd,
+      HOST: "127.0.0.1",
+      NO_SMEE_SETUP: "true",
+      LOG_FORMAT: "json",
+      ...params.env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let text = "";
@@ -64,12 +71,23 @@ export function startCli(args: string[], params: { cwd: string; env: Record<stri
 }
 
 /** Posts a webhook to a running `serve` as GitHub does: JSON body, event, delivery id, HMAC signature. */
-export async function postWebhook(params: { port: number; secret: string; event: string; id: string; payload: unknown }): Promise<number> {
+export async function postWebhook(params: {
+  port: number;
+  secret: string;
+  event: string;
+  id: string;
+  payload: unknown;
+}): Promise<number> {
   const body = JSON.stringify(params.payload);
   const signature = `sha256=${createHmac("sha256", params.secret).update(body).digest("hex")}`;
   const response = await fetch(`http://127.0.0.1:${params.port}/api/github/webhooks`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-github-event": params.event, "x-github-delivery": params.id, "x-hub-signature-256": signature },
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": params.event,
+      "x-github-delivery": params.id,
+      "x-hub-signature-256": signature,
+    },
     body,
   });
   return response.status;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from "node:http";
 import { listenOnLoopback } from "./listen-on-loopback.js";
-import { recordFromWire, type RecordedRequest } from "./openapi-check.js";
+import { type RecordedRequest, recordFromWire } from "./openapi-check.js";
 
 /** Headers passed on to the mocked API and back (the rest is transport). */
 const FORWARDED = ["authorization", "accept", "content-type", "user-agent", "x-github-api-version"];
@@ -32,18 +32,31 @@ export async function startGitHubLoopback(params: { target: string }) {
       } catch {
         json = text;
       }
-      requests.push(recordFromWire({ method: req.method ?? "GET", path: apiPath, query: url.searchParams, body: json }));
+      requests.push(
+        recordFromWire({ method: req.method ?? "GET", path: apiPath, query: url.searchParams, body: json }),
+      );
       const headers: Record<string, string> = {};
       for (const name of FORWARDED) if (typeof req.headers[name] === "string") headers[name] = req.headers[name];
       const method = req.method ?? "GET";
-      const answer = await fetch(`${params.target}${url.pathname}${url.search}`, { method, headers, ...(body.length > 0 && method !== "GET" && method !== "HEAD" ? { body } : {}) });
+      const answer = await fetch(`${params.target}${url.pathname}${url.search}`, {
+        method,
+        headers,
+        ...(body.length > 0 && method !== "GET" && method !== "HEAD" ? { body } : {}),
+      });
       const bytes = Buffer.from(await answer.arrayBuffer());
-      res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json; charset=utf-8", "content-length": bytes.length });
+      res.writeHead(answer.status, {
+        "content-type": answer.headers.get("content-type") ?? "application/json; charset=utf-8",
+        "content-length": bytes.length,
+      });
       res.end(bytes);
     })().catch((error: unknown) => {
       // An unmatched request (nock refused it) is a 501 the app reports; the test sees it in the log.
       res.writeHead(501, { "content-type": "application/json" });
-      res.end(JSON.stringify({ message: `github-loopback: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}` }));
+      res.end(
+        JSON.stringify({
+          message: `github-loopback: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`,
+        }),
+      );
     });
   });
   const { port } = await listenOnLoopback(server);

@@ -7,12 +7,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } fr
 import { openJobStore } from "../../src/jobs/open-job-store.js";
 import { openRedisQueue } from "../../src/jobs/redis/open-redis-queue.js";
 import { signSession } from "../../src/jobs/redis/sign-session.js";
+import { type AppProcess, eventually, freePort, postWebhook, startCli } from "../helpers/app-processes.js";
 import { createScenario, FIX_SCRIPT } from "../helpers/app-scenario.js";
-import { eventually, freePort, postWebhook, startCli, type AppProcess } from "../helpers/app-processes.js";
-import { startFakeOllamaServer, type FakeChatReply } from "../helpers/fake-ollama-server.js";
+import { type FakeChatReply, startFakeOllamaServer } from "../helpers/fake-ollama-server.js";
 import { startGitHubLoopback } from "../helpers/github-loopback.js";
 import { checkAgainstOpenApi } from "../helpers/openapi-check.js";
-import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { type RedisServer, startRedisServer } from "../helpers/redis-server.js";
 
 /**
  * The Redis queue with real processes: `serve --no-worker` receives signed webhooks, two
@@ -23,7 +23,9 @@ import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
  */
 const GHE = "https://ghe.example.test";
 const SECRET = "scale-out-webhook-secret-1";
-const KEY = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+const KEY = generateKeyPairSync("rsa", { modulusLength: 2048 })
+  .privateKey.export({ type: "pkcs1", format: "pem" })
+  .toString();
 
 let redis: RedisServer;
 let db = 0;
@@ -63,7 +65,9 @@ async function world(params: { gate?: Promise<unknown>; gateAfter?: number } = {
   const ollama = await startFakeOllamaServer({
     replies: ({ body }) => {
       // One model call of the test waits for the gate (a worker is killed or a cancel sent meanwhile).
-      const turns = Array.isArray(body.messages) ? (body.messages as { role?: string }[]).filter((m) => m.role === "assistant").length : 0;
+      const turns = Array.isArray(body.messages)
+        ? (body.messages as { role?: string }[]).filter((m) => m.role === "assistant").length
+        : 0;
       if (params.gate && !held && turns === (params.gateAfter ?? 0)) {
         held = true;
         return { ...replyFor(body), until: params.gate };
@@ -93,7 +97,9 @@ async function world(params: { gate?: Promise<unknown>; gateAfter?: number } = {
   const port = await freePort();
   const serve = startCli(["serve", "--no-worker"], { cwd: root, env: { ...env("receiver"), PORT: String(port) } });
   processes.push(serve);
-  const workers = ["a", "b"].map((name) => startCli(["worker", "--model-host", ollama.url, "--slots", "1"], { cwd: root, env: env(`worker-${name}`) }));
+  const workers = ["a", "b"].map((name) =>
+    startCli(["worker", "--model-host", ollama.url, "--slots", "1"], { cwd: root, env: env(`worker-${name}`) }),
+  );
   processes.push(...workers);
   await serve.waitFor("local-agent is ready for webhooks");
   await Promise.all(workers.map((w) => w.waitFor("local-agent worker is taking sessions")));
@@ -105,10 +111,21 @@ async function world(params: { gate?: Promise<unknown>; gateAfter?: number } = {
       store.close();
     }
   };
-  return { s, github, ollama, serve, workers, port, receiverJobs, redisUrl: `${redis.url}/${db}`, deliver: (id: string, payload: unknown, event = "issues") => postWebhook({ port, secret: SECRET, event, id, payload }) };
+  return {
+    s,
+    github,
+    ollama,
+    serve,
+    workers,
+    port,
+    receiverJobs,
+    redisUrl: `${redis.url}/${db}`,
+    deliver: (id: string, payload: unknown, event = "issues") =>
+      postWebhook({ port, secret: SECRET, event, id, payload }),
+  };
 }
 
-describe("serve --no-worker and two workers over Redis (real processes)", () => {
+describe("serve --no-worker and two workers over Redis (real processes): running and resuming sessions", () => {
   it("a labeled issue runs on a worker: one pull request, the check run completed, tokens revoked, every GitHub call valid", async () => {
     const w = await world();
     expect(await w.deliver("d-run-1", w.s.labeled())).toBe(200);
@@ -134,7 +151,11 @@ describe("serve --no-worker and two workers over Redis (real processes)", () => 
     // Held after read, edit and a green test run: the fix is committed and pushed as a checkpoint.
     const w = await world({ gate, gateAfter: 3 });
     expect(await w.deliver("d-kill-1", w.s.labeled())).toBe(200);
-    await eventually(() => w.workers.some((p) => p.output().includes('"msg":"checkpoint pushed"')), "a checkpoint to be pushed", 30_000);
+    await eventually(
+      () => w.workers.some((p) => p.output().includes('"msg":"checkpoint pushed"')),
+      "a checkpoint to be pushed",
+      30_000,
+    );
     const checkpoint = w.s.remote.git("rev-parse", "local-agent/issue-12-1").trim();
     expect(w.s.remote.git("log", "-1", "--format=%s", checkpoint)).toContain("checkpoint, tests pass");
     const victim = w.workers.find((p) => p.output().includes('"msg":"checkpoint pushed"'));
@@ -145,7 +166,9 @@ describe("serve --no-worker and two workers over Redis (real processes)", () => 
     open();
     await eventually(() => w.receiverJobs()[0]?.status === "done", "the job to finish on the other worker", 90_000);
     expect(survivor.output()).toMatch(/"previousStarts":1,"msg":"session started"/);
-    expect(survivor.output()).toContain(`"head":"${checkpoint}","msg":"resuming from the checkpoints an earlier attempt pushed"`);
+    expect(survivor.output()).toContain(
+      `"head":"${checkpoint}","msg":"resuming from the checkpoints an earlier attempt pushed"`,
+    );
     // The fix came from the dead worker's checkpoint: the branch still has it, as an ancestor of the head.
     w.s.remote.git("merge-base", "--is-ancestor", checkpoint, "local-agent/issue-12-1");
     expect(w.s.remote.git("show", "local-agent/issue-12-1:src/sum.js")).toContain("return a + b;");
@@ -153,33 +176,82 @@ describe("serve --no-worker and two workers over Redis (real processes)", () => 
     expect(w.s.sent.pulls).toHaveLength(1);
     expect(w.s.sent.checkRuns.at(-1)?.body).toMatchObject({ status: "completed", conclusion: "success" });
   });
+});
 
+describe("serve --no-worker and two workers over Redis (real processes): stopping and refusing sessions", () => {
   it("/cancel reaches the worker running the session: its pushed checkpoint is withdrawn, no pull request, the check run ends cancelled", async () => {
     let open: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (open = resolve));
     const w = await world({ gate, gateAfter: 3 });
     cleanups.push(async () => open());
     expect(await w.deliver("d-cancel-1", w.s.labeled())).toBe(200);
-    await eventually(() => w.workers.some((p) => p.output().includes('"msg":"checkpoint pushed"')), "a checkpoint to be pushed");
+    await eventually(
+      () => w.workers.some((p) => p.output().includes('"msg":"checkpoint pushed"')),
+      "a checkpoint to be pushed",
+    );
     expect(w.s.remote.git("branch", "--list", "local-agent/*").trim()).toBe("local-agent/issue-12-1");
     expect(await w.deliver("d-cancel-2", w.s.comment("/cancel"), "issue_comment")).toBe(200);
     await eventually(() => w.receiverJobs()[0]?.status === "cancelled", "the job to be cancelled");
-    await eventually(() => w.s.sent.checkRuns.at(-1)?.body.conclusion === "cancelled", "the check run to end cancelled");
+    await eventually(
+      () => w.s.sent.checkRuns.at(-1)?.body.conclusion === "cancelled",
+      "the check run to end cancelled",
+    );
     expect(w.s.sent.pulls).toHaveLength(0);
     // "Nothing was pushed", as the ending says: the checkpoint branch is gone again.
     expect(w.s.remote.git("branch", "--list", "local-agent/*").trim()).toBe("");
-    expect(w.workers.some((p) => p.output().includes('"msg":"checkpoint branch deleted: the job ended without a pull request"'))).toBe(true);
+    expect(
+      w.workers.some((p) =>
+        p.output().includes('"msg":"checkpoint branch deleted: the job ended without a pull request"'),
+      ),
+    ).toBe(true);
   });
 
   it("a session written into Redis by anyone but the receiver (unsigned, or signed with another secret) is refused before any GitHub call", async () => {
     const w = await world();
     const queue = openRedisQueue({ url: w.redisUrl });
     cleanups.push(() => queue.close());
-    const job = { id: 99, deliveryId: "forged-1", repo: "octo/sum", installationId: 42, target: "issue", number: 12, trigger: "label", actor: "alice", instructions: null, commentId: null, payload: {}, status: "running", attempts: 1, createdAt: "2026-12-02T00:00:00.000Z", startedAt: null, finishedAt: null, updatedAt: "2026-12-02T00:00:00.000Z", checkRunId: null, outcome: null, error: null, report: null, supersededBy: null, cancelRequested: false, githubWait: null, positionShown: null };
+    const job = {
+      id: 99,
+      deliveryId: "forged-1",
+      repo: "octo/sum",
+      installationId: 42,
+      target: "issue",
+      number: 12,
+      trigger: "label",
+      actor: "alice",
+      instructions: null,
+      commentId: null,
+      payload: {},
+      status: "running",
+      attempts: 1,
+      createdAt: "2026-12-02T00:00:00.000Z",
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: "2026-12-02T00:00:00.000Z",
+      checkRunId: null,
+      outcome: null,
+      error: null,
+      report: null,
+      supersededBy: null,
+      cancelRequested: false,
+      githubWait: null,
+      positionShown: null,
+    };
     await queue.enqueue({ deliveryId: "forged-1", repo: "octo/sum", number: 12, payload: { job } });
-    await queue.enqueue({ deliveryId: "forged-2", repo: "octo/other", number: 3, payload: signSession({ ...job, id: 98, repo: "octo/other", number: 3 }, "not-the-webhook-secret") });
+    await queue.enqueue({
+      deliveryId: "forged-2",
+      repo: "octo/other",
+      number: 3,
+      payload: signSession({ ...job, id: 98, repo: "octo/other", number: 3 }, "not-the-webhook-secret"),
+    });
     for (const id of ["forged-1", "forged-2"]) {
-      await eventually(() => w.workers.some((p) => p.output().includes(`session ${id} is not signed with this app's webhook secret: refused`)), `${id} to be refused`);
+      await eventually(
+        () =>
+          w.workers.some((p) =>
+            p.output().includes(`session ${id} is not signed with this app's webhook secret: refused`),
+          ),
+        `${id} to be refused`,
+      );
     }
     expect(w.s.sent.tokens).toEqual([]);
     expect(w.github.requests).toEqual([]);

@@ -18,11 +18,21 @@ export async function pushCheckpoint(run: JobRun, plan: JobPlan, dir: string): P
       log.info({ job: job.id, reason: still.reason }, "checkpoint kept local: the actor may no longer push");
       return false;
     }
-    await pushBranch({ dir, branch: plan.checkout.workBranch, defaultBranch: plan.context.defaultBranch, token: await run.mint(), env: deps.env, signal: run.signal });
+    await pushBranch({
+      dir,
+      branch: plan.checkout.workBranch,
+      defaultBranch: plan.context.defaultBranch,
+      token: await run.mint(),
+      env: deps.env,
+      signal: run.signal,
+    });
     log.info({ job: job.id, branch: plan.checkout.workBranch }, "checkpoint pushed");
     return true;
   } catch (error) {
-    log.warn({ job: job.id, err: error instanceof Error ? error.message : String(error) }, "could not push a checkpoint (the run goes on)");
+    log.warn(
+      { job: job.id, err: error instanceof Error ? error.message : String(error) },
+      "could not push a checkpoint (the run goes on)",
+    );
     return false;
   }
 }

@@ -13,10 +13,18 @@ const RELEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call
  * `ttlMs`; the same job taken over by another worker gets it at once. Returns null when another
  * job of the target holds it.
  */
-export async function holdTargetLock(params: { redis: Redis; key: string; jobId: string; ttlMs: number }): Promise<{ release(): Promise<void> } | null> {
+export async function holdTargetLock(params: {
+  redis: Redis;
+  key: string;
+  jobId: string;
+  ttlMs: number;
+}): Promise<{ release(): Promise<void> } | null> {
   const { redis, key, jobId, ttlMs } = params;
   if (Number(await redis.eval(ACQUIRE, 1, key, jobId, String(ttlMs))) !== 1) return null;
-  const timer = setInterval(() => void redis.eval(RENEW, 1, key, jobId, String(ttlMs)).catch(() => undefined), Math.max(100, Math.floor(ttlMs / 3)));
+  const timer = setInterval(
+    () => void redis.eval(RENEW, 1, key, jobId, String(ttlMs)).catch(() => undefined),
+    Math.max(100, Math.floor(ttlMs / 3)),
+  );
   timer.unref();
   return {
     release: async () => {

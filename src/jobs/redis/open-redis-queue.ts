@@ -1,7 +1,8 @@
-import { Queue, QueueEvents } from "bullmq";
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { queuedWorkSchema, targetKey, type QueuedWork } from "./queued-work-schema.js";
+import { type QueuedWork, queuedWorkSchema, targetKey } from "./queued-work-schema.js";
 import { redisNames } from "./redis-names.js";
+import { createResultWaiter } from "./wait-for-session-result.js";
 
 export type EnqueueResult =
   | { status: "queued"; jobId: string; superseded: string | null }
@@ -31,38 +32,24 @@ const WAITING = new Set(["waiting", "delayed", "prioritized", "waiting-children"
  * waiting one (a running one is left to finish). Enqueues are serialized in this process so two
  * deliveries for one target cannot both see "nothing waiting".
  */
-export function openRedisQueue(params: { url: string; prefix?: string; attempts?: number; onError?: (error: Error) => void }): RedisJobQueue {
+export function openRedisQueue(params: {
+  url: string;
+  prefix?: string;
+  attempts?: number;
+  onError?: (error: Error) => void;
+}): RedisJobQueue {
   const names = redisNames(params.prefix);
   // BullMQ requires maxRetriesPerRequest null; commands issued while Redis restarts wait, not fail.
   const redis = new Redis(params.url, { maxRetriesPerRequest: null });
   const queue = new Queue<QueuedWork>(names.queue, { connection: redis, prefix: names.prefix });
   redis.on("error", (error: Error) => params.onError?.(error));
   queue.on("error", (error: Error) => params.onError?.(error));
-  // QueueEvents reads a stream with blocking calls: it gets a connection of its own, opened on first use.
-  let events: { queueEvents: QueueEvents; connection: Redis } | null = null;
-  const queueEvents = async () => {
-    if (!events) {
-      const connection = new Redis(params.url, { maxRetriesPerRequest: null });
-      connection.on("error", (error: Error) => params.onError?.(error));
-      const created = new QueueEvents(names.queue, { connection, prefix: names.prefix });
-      created.on("error", (error: Error) => params.onError?.(error));
-      events = { queueEvents: created, connection };
-    }
-    await events.queueEvents.waitUntilReady();
-    return events.queueEvents;
-  };
-
-  async function waitForResult(jobId: string, signal: AbortSignal): Promise<unknown> {
-    const listening = await queueEvents();
-    const job = await queue.getJob(jobId);
-    if (!job) throw new Error(`session ${jobId} is not in the Redis queue (removed, or cancelled before a worker took it)`);
-    signal.throwIfAborted();
-    return new Promise((resolve, reject) => {
-      const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error("stopped waiting"));
-      signal.addEventListener("abort", onAbort, { once: true });
-      job.waitUntilFinished(listening).then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-    });
-  }
+  const results = createResultWaiter({
+    url: params.url,
+    names,
+    queue,
+    ...(params.onError ? { onError: params.onError } : {}),
+  });
 
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
@@ -105,7 +92,14 @@ export function openRedisQueue(params: { url: string; prefix?: string; attempts?
   async function cancel(repo: string, number: number): Promise<RedisCancelResult> {
     const current = await waitingJob(targetKey({ repo, number }));
     if (!current.id || !current.job) return { jobId: null, was: "none" };
-    if (WAITING.has(current.state) && (await current.job.remove().then(() => true, () => false))) return { jobId: current.id, was: "waiting" };
+    if (
+      WAITING.has(current.state) &&
+      (await current.job.remove().then(
+        () => true,
+        () => false,
+      ))
+    )
+      return { jobId: current.id, was: "waiting" };
     if (current.state === "completed" || current.state === "failed") return { jobId: null, was: "none" };
     await redis.set(names.cancelled(current.id), "1", "EX", 7 * 86_400);
     await redis.publish(names.cancelChannel, current.id);
@@ -115,16 +109,19 @@ export function openRedisQueue(params: { url: string; prefix?: string; attempts?
   return {
     enqueue: (work) => serial(() => enqueue(work)),
     cancel: (repo, number) => serial(() => cancel(repo, number)),
-    waitForResult,
+    waitForResult: results.waitForResult,
     counts: async () => {
       const c = await queue.getJobCounts("waiting", "active", "completed", "failed", "delayed", "prioritized");
-      return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0, delayed: c.delayed ?? 0 };
+      return {
+        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+        active: c.active ?? 0,
+        completed: c.completed ?? 0,
+        failed: c.failed ?? 0,
+        delayed: c.delayed ?? 0,
+      };
     },
     close: async () => {
-      if (events) {
-        await events.queueEvents.close();
-        await events.connection.quit().catch(() => undefined);
-      }
+      await results.close();
       await queue.close();
       await redis.quit().catch(() => undefined);
     },

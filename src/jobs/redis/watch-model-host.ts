@@ -49,7 +49,14 @@ export function watchModelHost(params: {
     const at = params.now().toISOString();
     const status = reason === null ? "up" : "down";
     const changed = current?.status !== status;
-    current = { url: params.url, slots: params.slots, status, since: changed || !current ? at : current.since, checkedAt: at, reason };
+    current = {
+      url: params.url,
+      slots: params.slots,
+      status,
+      since: changed || !current ? at : current.since,
+      checkedAt: at,
+      reason,
+    };
     if (stopped) return;
     // The worker pauses before the host shows as down: whoever reads "down" may rely on it.
     if (changed) await params.onChange(current);

@@ -11,15 +11,13 @@ export function adoptJob(ctx: StoreContext, job: Job): Job {
   const { db } = ctx;
   return ctx.transaction(() => {
     const at = ctx.now();
-    db.prepare("UPDATE jobs SET status = 'failed', error = 'taken over by another worker', finished_at = ?, updated_at = ? WHERE repo = ? AND number = ? AND status IN ('pending', 'queued', 'running') AND id <> ?").run(
-      at,
-      at,
-      job.repo,
-      job.number,
-      job.id,
-    );
+    db.prepare(
+      "UPDATE jobs SET status = 'failed', error = 'taken over by another worker', finished_at = ?, updated_at = ? WHERE repo = ? AND number = ? AND status IN ('pending', 'queued', 'running') AND id <> ?",
+    ).run(at, at, job.repo, job.number, job.id);
     // A delivery id or comment id is unique; an older row of this worker holding one is stale.
-    db.prepare("DELETE FROM jobs WHERE id <> ? AND (delivery_id = ? OR (comment_id IS NOT NULL AND comment_id = ?))").run(job.id, job.deliveryId, job.commentId);
+    db.prepare(
+      "DELETE FROM jobs WHERE id <> ? AND (delivery_id = ? OR (comment_id IS NOT NULL AND comment_id = ?))",
+    ).run(job.id, job.deliveryId, job.commentId);
     db.prepare(
       `INSERT INTO jobs (id, delivery_id, repo, installation_id, target, number, trigger_kind, actor, instructions, comment_id, payload,
          status, attempts, created_at, started_at, updated_at, check_run_id)
