@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
+import type { HistoryEntry } from "../../src/protocol/history.js";
+import type { ToolCall } from "../../src/protocol/tool-schemas.js";
 import { type CallRecord, callKey, canonicalJson, detectLoop } from "../../src/scaffold/detect-loop.js";
+import { findLoop } from "../../src/scaffold/find-loop.js";
+import { ranCall, turnRecord } from "../helpers/layer-run.js";
 
 const ran = (keys: string, failed = false): CallRecord[] => [...keys].map((key, i) => ({ key, turn: i + 1, failed }));
 
@@ -54,4 +58,34 @@ describe("callKey", () => {
     expect(canonicalJson([3, 1])).toBe("[3,1]");
     expect(canonicalJson({ b: 1, a: 2, c: 3 })).toBe('{"a":2,"b":1,"c":3}');
   });
+  it("sorts shuffled keys fully (a comparator that answers one way, or ties, leaves them out of order)", () => {
+    const sorted = '{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7}';
+    expect(canonicalJson({ g: 7, c: 3, a: 1, f: 6, b: 2, e: 5, d: 4 })).toBe(sorted);
+    expect(canonicalJson({ d: 4, a: 1, g: 7, b: 2, f: 6, c: 3, e: 5 })).toBe(sorted);
+    expect(canonicalJson({ b: 2, g: 7, e: 5, a: 1, d: 4, c: 3, f: 6 })).toBe(sorted);
+  });
 });
+
+/** findLoop reads the calls off the history: which entries count, and as failed or not. */
+describe("findLoop", () => {
+  const read = { tool: "read_file" as const, args: { path: "src/sum.js" } };
+  it("counts the very first entry of the history when it is a call", () => {
+    const history = [...ranCall(1, read), ...ranCall(2, read)];
+    expect(findLoop(history, read, 0)).toMatchObject({ kind: "warn", reason: "the same call was made 3 times with no change in between", turns: [1, 2, 3] });
+  });
+  it("counts a call the loops layer refused as a failed one, and a failed result as failed", () => {
+    const refused: HistoryEntry = { ...callEntry(2, read), turn: turnRecord(2, { tool: read.tool, interventions: ["loop_detected"] }) };
+    const history = [...ranCall(1, read, { ok: false, text: "Cannot read" }), refused];
+    expect(findLoop(history, read, 0)).toMatchObject({ kind: "warn", reason: "the same failing call was made 3 times", turns: [1, 2, 3] });
+  });
+  it("leaves out a call that did not run (no result after it) unless the loops layer refused it", () => {
+    const history = [callEntry(1, read), ...ranCall(2, read)];
+    expect(findLoop(history, read, 0)).toEqual({ kind: "none" });
+  });
+});
+
+function callEntry(n: number, call: ToolCall): HistoryEntry {
+  const [entry] = ranCall(n, call);
+  if (!entry) throw new Error("ranCall made no entry");
+  return entry;
+}

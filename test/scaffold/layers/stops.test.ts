@@ -57,6 +57,27 @@ describe("stops layer", () => {
     ).toEqual({ kind: "run" });
     expect(createStopsLayer(limits).beforeTool?.(tests, layerRun())).toEqual({ kind: "run" });
   });
+  it("names why the last test run failed: timed out, a failure count, an exit code, or killed", () => {
+    const failedWith = (summary: Partial<ReturnType<typeof testRun>["summary"]>) => {
+      const run = layerRun({ workspace: edited() });
+      const base = testRun(false);
+      run.history.push(
+        ...ranCall(1, tests, { tests: { ...base, summary: { ...base.summary, ...summary } }, version: 1 }),
+      );
+      return createStopsLayer(limits).beforeTool?.(finish, run);
+    };
+    expect(failedWith({ timed_out: true, failed_count: null, exit_code: null })).toMatchObject({
+      message: finishFailing("timed out"),
+    });
+    expect(failedWith({ failed_count: 4 })).toMatchObject({ message: finishFailing("4 failed") });
+    expect(failedWith({ failed_count: null, exit_code: 2 })).toMatchObject({ message: finishFailing("exit 2") });
+    expect(failedWith({ failed_count: null, exit_code: null })).toMatchObject({
+      message: finishFailing("exit killed"),
+    });
+  });
+  it("leaves a question task's finish alone: only a change task must have edited and tested", () => {
+    expect(createStopsLayer(limits).beforeTool?.(finish, layerRun({ question: true }))).toEqual({ kind: "run" });
+  });
   it("ends the run failed after the third premature finish", () => {
     const layer = createStopsLayer(limits);
     const run = layerRun();
