@@ -3,7 +3,7 @@ import type { HistoryEntry } from "../../src/protocol/history.js";
 import type { ToolCall } from "../../src/protocol/tool-schemas.js";
 import { type CallRecord, callKey, canonicalJson, detectLoop } from "../../src/scaffold/detect-loop.js";
 import { findLoop } from "../../src/scaffold/find-loop.js";
-import { ranCall, turnRecord } from "../helpers/layer-run.js";
+import { blockedCall, ranCall } from "../helpers/layer-run.js";
 
 const ran = (keys: string, failed = false): CallRecord[] => [...keys].map((key, i) => ({ key, turn: i + 1, failed }));
 
@@ -74,7 +74,7 @@ describe("findLoop", () => {
     expect(findLoop(history, read, 0)).toMatchObject({ kind: "warn", reason: "the same call was made 3 times with no change in between", turns: [1, 2, 3] });
   });
   it("counts a call the loops layer refused as a failed one, and a failed result as failed", () => {
-    const refused: HistoryEntry = { ...callEntry(2, read), turn: turnRecord(2, { tool: read.tool, interventions: ["loop_detected"] }) };
+    const refused = blockedCall(2, read, ["loop_detected"]);
     const history = [...ranCall(1, read, { ok: false, text: "Cannot read" }), refused];
     expect(findLoop(history, read, 0)).toMatchObject({ kind: "warn", reason: "the same failing call was made 3 times", turns: [1, 2, 3] });
   });

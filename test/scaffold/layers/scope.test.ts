@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { crossFileHint, scopeRefusal } from "../../../src/protocol/layer-messages.js";
+import type { WorkspaceView } from "../../../src/scaffold/layers/layer.js";
 import { createScopeLayer } from "../../../src/scaffold/layers/scope.js";
 import { createWorkspace, type Workspace } from "../../../src/workspace/create-workspace.js";
 import { makeGitRepo } from "../../helpers/git-fixture.js";
-import { layerRun } from "../../helpers/layer-run.js";
+import { layerRun, memoryWorkspace } from "../../helpers/layer-run.js";
 
 let repo: { dir: string; cleanup: () => Promise<void> };
 let workspace: Workspace;
@@ -65,6 +66,34 @@ describe("scope layer", () => {
       layerRun({ workspace, allowed: ["src/*.js"] }),
     );
     expect(allowedElsewhere?.observation.text).toContain("src/sum.js (allowed)");
+  });
+  it("searches at most the first 5,000 files and names at most 5 (a huge repository answers quickly)", async () => {
+    const files = Array.from({ length: 5001 }, (_, n) => `src/f${n}.js`);
+    const holding = (match: (n: number) => boolean): WorkspaceView => ({
+      ...memoryWorkspace(),
+      listFiles: async () => files,
+      readText: async (path) => ({
+        ok: true,
+        path,
+        text: match(Number(/\d+/.exec(path)?.[0])) ? "a - b" : "other",
+        lines: 1,
+      }),
+    });
+    const missing = { ok: false, text: "old_text was not found in src/f0.js.", oldTextMissingFrom: "src/f0.js" };
+    const seven = await createScopeLayer().afterTool?.(
+      edit("src/f0.js"),
+      missing,
+      layerRun({ workspace: holding((n) => n >= 1 && n <= 7), allowed: ["src/f0.js"] }),
+    );
+    const named = [1, 2, 3, 4, 5].map((n) => `src/f${n}.js (not an allowed file)`);
+    expect(seven?.observation.text).toBe(`${crossFileHint("src/f0.js", named)}\n${missing.text}`);
+    // Only the 5,001st file holds the text: it is past the search cap, so nothing is named.
+    const last = await createScopeLayer().afterTool?.(
+      edit("src/f0.js"),
+      missing,
+      layerRun({ workspace: holding((n) => n === 5000), allowed: ["src/f0.js"] }),
+    );
+    expect(last).toEqual({ observation: missing, interventions: [] });
   });
   it("marks refused writes as scope_blocked and leaves other results alone", async () => {
     const layer = createScopeLayer();
