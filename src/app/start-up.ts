@@ -16,9 +16,11 @@ import { cancelledEnding, recoveryFailedEnding, supersededEnding } from "./job/j
  */
 export async function startUp(params: { probot: Probot; deps: AppDeps; scheduler: JobScheduler; log: JobLogger; publish: (job: Job, ending: JobEnding) => Promise<unknown> }): Promise<void> {
   const { probot, deps, log } = params;
-  const maxAttempts = deps.maxAttempts ?? 2;
+  // With the Redis queue a "running" job here is a session a worker runs (BullMQ bounds its
+  // retries): this process only waits for it again, so it is neither failed nor announced as restarted.
+  const maxAttempts = deps.workers ? Number.MAX_SAFE_INTEGER : (deps.maxAttempts ?? 2);
   const recovery = deps.store.recoverAfterCrash({ maxAttempts });
-  for (const job of recovery.requeued) {
+  for (const job of deps.workers ? [] : recovery.requeued) {
     try {
       const body = renderForGitHub({ parts: recoveryMessage({ resumed: true, attempts: job.attempts, maxAttempts }), secrets: [] });
       await postComment({ client: await probot.auth(job.installationId), repo: job.repo, number: job.number, body });

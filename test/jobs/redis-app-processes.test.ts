@@ -95,8 +95,12 @@ async function world(params: { gate?: Promise<unknown>; gateAfter?: number } = {
   // What the processes said is the only trace of a failure that happened in them.
   onTestFailed(() => console.error(processes.map((p) => p.output().slice(-8000)).join("\n===== next process =====\n")));
   const port = await freePort();
-  const serve = startCli(["serve", "--no-worker"], { cwd: root, env: { ...env("receiver"), PORT: String(port) } });
-  processes.push(serve);
+  const startServe = () => {
+    const started = startCli(["serve", "--no-worker"], { cwd: root, env: { ...env("receiver"), PORT: String(port) } });
+    processes.push(started);
+    return started;
+  };
+  const serve = startServe();
   const workers = ["a", "b"].map((name) =>
     startCli(["worker", "--model-host", ollama.url, "--slots", "1"], { cwd: root, env: env(`worker-${name}`) }),
   );
@@ -120,6 +124,14 @@ async function world(params: { gate?: Promise<unknown>; gateAfter?: number } = {
     port,
     receiverJobs,
     redisUrl: `${redis.url}/${db}`,
+    /** kill -9 of the receiver, then a new one on the same port and data. */
+    async restartServe() {
+      serve.child.kill("SIGKILL");
+      await serve.exited;
+      const again = startServe();
+      await again.waitFor("local-agent is ready for webhooks");
+      return again;
+    },
     deliver: (id: string, payload: unknown, event = "issues") =>
       postWebhook({ port, secret: SECRET, event, id, payload }),
   };
@@ -179,6 +191,22 @@ describe("serve --no-worker and two workers over Redis (real processes): running
 });
 
 describe("serve --no-worker and two workers over Redis (real processes): stopping and refusing sessions", () => {
+  it("the receiver killed with -9 while a worker runs the session: restarted, it waits for the same session and records its result, with no restart comment", async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const w = await world({ gate });
+    cleanups.push(async () => open());
+    expect(await w.deliver("d-receiver-1", w.s.labeled())).toBe(200);
+    await eventually(() => w.ollama.requestsTo("/api/chat").length >= 1, "the first model call");
+    const again = await w.restartServe();
+    open();
+    await eventually(() => w.receiverJobs()[0]?.status === "done", "the restarted receiver to record the job as done");
+    expect(again.output()).toContain('"handedOver":"duplicate","msg":"job handed to the workers"');
+    expect(w.workers.filter((p) => p.output().includes('"msg":"session started"'))).toHaveLength(1);
+    expect(w.s.sent.pulls).toHaveLength(1);
+    expect(w.s.sent.comments.map((c) => c.body).join("\n")).not.toMatch(/restart|crash/i);
+  });
+
   it("/cancel reaches the worker running the session: its pushed checkpoint is withdrawn, no pull request, the check run ends cancelled", async () => {
     let open: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (open = resolve));
