@@ -5,6 +5,7 @@ import type { GitHubClient } from "../github/api/github-client.js";
 import type { JobScheduler } from "../jobs/create-job-scheduler.js";
 import type { Job, JobLogger } from "../jobs/job-schema.js";
 import type { JobStore } from "../jobs/open-job-store.js";
+import type { RedisJobQueue } from "../jobs/redis/open-redis-queue.js";
 import type { AppMetrics } from "../metrics/create-app-metrics.js";
 import type { RunStore } from "../store/open-run-store.js";
 import type { LiveProgress } from "./live/create-live-progress.js";
@@ -29,6 +30,8 @@ export interface DashboardDeps {
   now(): Date;
   /** fetch for GitHub sign-in (github.com's OAuth endpoints). */
   fetch?: typeof fetch;
+  /** Redis queue mode: the model hosts the GPU boxes' workers reported, for the models page. */
+  workers?: Pick<RedisJobQueue, "modelHosts">;
   /** How often open queue pages look for changes, ms (default 1000). */
   pollMs?: number;
 }

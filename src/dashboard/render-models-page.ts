@@ -2,6 +2,7 @@ import type { GpuFacts } from "../preflight/gpu-facts.js";
 import { fmt } from "./fmt.js";
 import { html, type SafeHtml } from "./html.js";
 import type { ModelHostView } from "./model-host-view.js";
+import type { ModelHostStatus } from "../jobs/redis/watch-model-host.js";
 
 const LEVEL_TEXT = { ok: "✓ ok", info: "ℹ info", warn: "⚠ warning", fail: "✗ problem" } as const;
 
@@ -9,7 +10,13 @@ const LEVEL_TEXT = { ok: "✓ ok", info: "ℹ info", warn: "⚠ warning", fail: 
  * The models page: for every model the app may use, what its server has really loaded (context
  * allocated, memory in GPU, slots), this machine's GPUs, and the verdict `local-agent doctor` gives.
  */
-export function renderModelsPage(params: { hosts: readonly ModelHostView[]; gpus: readonly GpuFacts[] | null; checkedAt: string }): SafeHtml {
+export function renderModelsPage(params: {
+  hosts: readonly ModelHostView[];
+  gpus: readonly GpuFacts[] | null;
+  /** Redis queue mode: the GPU boxes' model hosts as their workers reported them, or why Redis did not answer; null on one box. */
+  boxes?: readonly ModelHostStatus[] | string | null;
+  checkedAt: string;
+}): SafeHtml {
   const gb = (bytes: number | null) => (bytes === null ? "–" : `${(bytes / 1e9).toFixed(1)} GB`);
   const host = (view: ModelHostView, index: number) => {
     const state = view.state;
@@ -39,6 +46,7 @@ ${view.findings.length ? html`<h3>Verdict</h3><ul class="findings">${view.findin
   return html`<h1>Models</h1>
 <p class="muted">Read from the model servers at ${fmt.time(params.checkedAt)}. This page only looks: a model that is not loaded now is loaded, with the run's context, when a job starts (and the job's preflight checks it then).</p>
 ${params.hosts.map(host)}
+${params.boxes === undefined || params.boxes === null ? "" : renderBoxes(params.boxes)}
 <section aria-labelledby="gpu-heading">
 <h2 id="gpu-heading">GPUs on this machine</h2>
 ${
@@ -51,5 +59,22 @@ ${
         return html`<tr><th scope="row">${gpu.index}: ${gpu.name}</th><td class="num">${fmt.count(gpu.memoryUsedMiB)} MiB (${Math.round(share * 100)}%)</td><td class="num">${fmt.count(gpu.memoryTotalMiB)} MiB</td><td class="num">${gpu.utilizationPercent === null ? "–" : `${gpu.utilizationPercent}%`}</td><td>${verdict}</td></tr>`;
       })}</tbody></table>`
 }
+</section>`;
+}
+
+/** The GPU boxes of a Redis queue set-up: each worker's model host, up or down, and since when. */
+function renderBoxes(boxes: readonly ModelHostStatus[] | string): SafeHtml {
+  const body =
+    typeof boxes === "string"
+      ? html`<p class="bad">The Redis queue did not answer: ${boxes}</p>`
+      : boxes.length === 0
+        ? html`<p class="empty">No worker has reported yet: start <code>local-agent worker --model-host URL</code> on each GPU box.</p>`
+        : html`<table><thead><tr><th scope="col">Model host</th><th scope="col" class="num">Slots</th><th scope="col">State</th><th scope="col">Since</th><th scope="col">Last checked</th></tr></thead><tbody>${boxes.map(
+            (box) =>
+              html`<tr><th scope="row"><code>${box.url}</code></th><td class="num">${box.slots}</td><td>${box.status === "up" ? html`<span class="level-ok">✓ up</span>` : html`<span class="level-fail">✗ down</span>: ${box.reason ?? "no reason given"}; its sessions go to the other boxes`}</td><td>${fmt.time(box.since)}</td><td>${fmt.time(box.checkedAt)}</td></tr>`,
+          )}</tbody></table>`;
+  return html`<section aria-labelledby="boxes-heading">
+<h2 id="boxes-heading">GPU boxes (Redis queue)</h2>
+${body}
 </section>`;
 }

@@ -155,6 +155,14 @@ describe("serve --no-worker and two workers over Redis (real processes): running
     expect(w.s.sent.revoked.filter((auth) => auth.includes("ghs_jobScoped"))).toHaveLength(scoped);
     expect(w.github.requests.flatMap((r) => checkAgainstOpenApi(r))).toEqual([]);
     for (const p of [w.serve, ...w.workers]) expect(p.output()).not.toContain("ghs_jobScoped");
+    // The receiver's models page lists the GPU boxes' model host, as the workers reported it.
+    const models = (await (await fetch(`http://127.0.0.1:${w.port}/local-agent/models.json`)).json()) as {
+      boxes: { url: string; status: string; slots: number }[];
+    };
+    expect(models.boxes).toEqual([expect.objectContaining({ url: w.ollama.url, status: "up", slots: 1 })]);
+    const page = await (await fetch(`http://127.0.0.1:${w.port}/local-agent/models`)).text();
+    expect(page).toContain("GPU boxes (Redis queue)");
+    expect(page).toContain(`<code>${w.ollama.url}</code>`);
   });
 
   it("a worker killed with -9 mid-session: the session resumes on the other worker from the checkpoint it pushed, with one pull request", async () => {

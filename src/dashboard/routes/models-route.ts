@@ -22,8 +22,14 @@ export async function modelsRoute(ctx: RequestContext, format: "page" | "data"):
       return ctx.page({ status: 403, title: "Models", section: "models", body: renderMessagePage({ heading: "Not available", text }) });
     }
   }
-  const [hosts, gpus] = await Promise.all([inspectModelHosts(ctx.shared.deps), readNvidiaSmi({ env: ctx.shared.deps.env })]);
+  const { workers } = ctx.shared.deps;
+  const [hosts, gpus, boxes] = await Promise.all([
+    inspectModelHosts(ctx.shared.deps),
+    readNvidiaSmi({ env: ctx.shared.deps.env }),
+    // Redis unreachable is shown as such, not as a failed page.
+    workers ? workers.modelHosts().catch((error: unknown) => (error instanceof Error ? error.message : String(error))) : null,
+  ]);
   const checkedAt = ctx.shared.deps.now().toISOString();
-  if (format === "data") return ctx.json(200, { hosts, gpus, checkedAt });
-  ctx.page({ title: "Models", section: "models", body: renderModelsPage({ hosts, gpus, checkedAt }) });
+  if (format === "data") return ctx.json(200, { hosts, gpus, boxes, checkedAt });
+  ctx.page({ title: "Models", section: "models", body: renderModelsPage({ hosts, gpus, boxes, checkedAt }) });
 }

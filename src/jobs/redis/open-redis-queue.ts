@@ -1,8 +1,10 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { listModelHosts } from "./list-model-hosts.js";
 import { type QueuedWork, queuedWorkSchema, targetKey } from "./queued-work-schema.js";
 import { redisNames } from "./redis-names.js";
 import { createResultWaiter } from "./wait-for-session-result.js";
+import type { ModelHostStatus } from "./watch-model-host.js";
 
 export type EnqueueResult =
   | { status: "queued"; jobId: string; superseded: string | null }
@@ -20,6 +22,8 @@ export interface RedisJobQueue {
    * BullMQ's reason when it failed for good, and when `signal` aborts (the session itself goes on).
    */
   waitForResult(jobId: string, signal: AbortSignal): Promise<unknown>;
+  /** Every model host the workers reported (a silent worker's host shows as down), for the dashboard. */
+  modelHosts(): Promise<ModelHostStatus[]>;
   counts(): Promise<{ waiting: number; active: number; completed: number; failed: number; delayed: number }>;
   close(): Promise<void>;
 }
@@ -110,6 +114,14 @@ export function openRedisQueue(params: {
     enqueue: (work) => serial(() => enqueue(work)),
     cancel: (repo, number) => serial(() => cancel(repo, number)),
     waitForResult: results.waitForResult,
+    // A worker probes every 5 s; one silent for a minute is gone.
+    modelHosts: () =>
+      listModelHosts({
+        redis,
+        ...(params.prefix ? { prefix: params.prefix } : {}),
+        now: () => new Date(),
+        staleAfterMs: 60_000,
+      }),
     counts: async () => {
       const c = await queue.getJobCounts("waiting", "active", "completed", "failed", "delayed", "prioritized");
       return {
