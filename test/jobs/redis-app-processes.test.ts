@@ -196,9 +196,7 @@ describe("serve --no-worker and two workers over Redis (real processes): running
     expect(w.s.sent.pulls).toHaveLength(1);
     expect(w.s.sent.checkRuns.at(-1)?.body).toMatchObject({ status: "completed", conclusion: "success" });
   });
-});
 
-describe("serve --no-worker and two workers over Redis (real processes): stopping and refusing sessions", () => {
   it("the receiver killed with -9 while a worker runs the session: restarted, it waits for the same session and records its result, with no restart comment", async () => {
     let open: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (open = resolve));
@@ -214,7 +212,9 @@ describe("serve --no-worker and two workers over Redis (real processes): stoppin
     expect(w.s.sent.pulls).toHaveLength(1);
     expect(w.s.sent.comments.map((c) => c.body).join("\n")).not.toMatch(/restart|crash/i);
   });
+});
 
+describe("serve --no-worker and two workers over Redis (real processes): stopping and refusing sessions", () => {
   it("/cancel reaches the worker running the session: its pushed checkpoint is withdrawn, no pull request, the check run ends cancelled", async () => {
     let open: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (open = resolve));
