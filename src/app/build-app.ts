@@ -7,6 +7,7 @@ import { createJobScheduler, type JobScheduler } from "../jobs/create-job-schedu
 import type { Job, JobLogger } from "../jobs/job-schema.js";
 import { jobDeadlineMs, type AppDeps } from "./app-deps.js";
 import { dispatchJob } from "./dispatch-job.js";
+import { queuedDecision, withdrawHandedOver } from "./withdraw-handed-over.js";
 import { executeJob } from "./execute-job.js";
 import { handleWebhook, type WebhookPayload } from "./handle-webhook.js";
 import { handleReviewWebhook, type ReviewWebhookPayload } from "./handle-review-webhook.js";
@@ -76,9 +77,15 @@ export function buildApp(deps: AppDeps): { app: ApplicationFunction; handle: App
       ...(workers ? {} : { deadlineMs: jobDeadlineMs(deps) }),
       ...(deps.abandonAfterMs === undefined ? {} : { abandonAfterMs: deps.abandonAfterMs }),
       ...(deps.retry?.intakeDelayMs ? { intakeRetryDelayMs: deps.retry.intakeDelayMs } : {}),
-      intake: async (job) => intakeJob({ job, client: await probot.auth(job.installationId), config: deps.config, store: deps.store, log, bot: () => botIdentity(job.installationId) }),
+      intake: async (job) => {
+        const decision = await intakeJob({ job, client: await probot.auth(job.installationId), config: deps.config, store: deps.store, log, bot: () => botIdentity(job.installationId) });
+        // Only once the newer /fix is authorized may it replace the session a worker has not taken yet.
+        if (workers && job.trigger === "comment" && queuedDecision(decision)) await withdrawHandedOver({ job, queue: workers, store: deps.store, log });
+        return decision;
+      },
       execute: workers
-        ? (job, signal) => dispatchJob({ job, signal, queue: workers, secret: deps.config.webhookSecret, publish, log })
+        ? (job, signal) =>
+            dispatchJob({ job, signal, queue: workers, secret: deps.config.webhookSecret, publish, log, newerActor: () => deps.store.activeFor(job.repo, job.number).filter((other) => other.id > job.id).at(-1)?.actor ?? null })
         : instrumentExecute({
             deps,
             live,

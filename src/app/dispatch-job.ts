@@ -6,8 +6,9 @@ import { toDispatchedJob } from "../jobs/redis/dispatched-job-schema.js";
 import type { RedisJobQueue } from "../jobs/redis/open-redis-queue.js";
 import { queuedWorkSchema } from "../jobs/redis/queued-work-schema.js";
 import { signSession } from "../jobs/redis/sign-session.js";
+import { SessionRemovedError } from "../jobs/redis/wait-for-session-result.js";
 import type { JobEnding } from "./job/job-ending.js";
-import { cancelledEnding } from "./job/job-endings.js";
+import { cancelledEnding, supersededEnding } from "./job/job-endings.js";
 
 /** What a worker's session returns (`executeJob`'s result), checked: the queue is shared. */
 const executeResultSchema = z.object({
@@ -22,7 +23,8 @@ const executeResultSchema = z.object({
  * the session id, so handing it over again after a restart finds the same session) and this waits
  * for what the worker that ran it returned. The worker publishes to GitHub; this only records.
  * A cancel removes a session no worker took yet (and closes its check run here) or reaches the
- * worker running it; a shutdown stops the waiting only: the session goes on, and after a restart
+ * worker running it; a newer `/fix` that passed intake withdraws a session no worker took yet
+ * (`withdrawHandedOver`), which ends here as superseded; a shutdown stops the waiting only: the session goes on, and after a restart
  * the job is handed over again and picks up its result.
  */
 export async function dispatchJob(params: {
@@ -32,6 +34,8 @@ export async function dispatchJob(params: {
   /** The webhook secret: the session is signed with it, and workers run only sessions it signed. */
   secret: string;
   publish: (job: Job, ending: JobEnding) => Promise<unknown>;
+  /** Who sent the newer `/fix` that withdrew this session (the target's newest other job), if any. */
+  newerActor: () => string | null;
   log: JobLogger;
 }): Promise<ExecuteResult> {
   const { job, signal, queue, log } = params;
@@ -68,7 +72,14 @@ export async function dispatchJob(params: {
   });
   const finished = queue
     .waitForResult(queued.jobId, stopWaiting.signal)
-    .then((value) => executeResultSchema.parse(value));
+    .then((value) => executeResultSchema.parse(value))
+    .catch(async (error: unknown) => {
+      // Withdrawn by a newer `/fix` before any worker took it (a cancel of ours removes it too: that ends in removedHere).
+      if (!(error instanceof SessionRemovedError) || signal.aborted) throw error;
+      const ending = supersededEnding({ by: params.newerActor() ?? "a writer" });
+      await params.publish(job, ending);
+      return ending.result;
+    });
   // Whichever loses the race must not end as an unhandled rejection.
   finished.catch(() => undefined);
   return Promise.race([finished, removedHere]);

@@ -55,7 +55,7 @@ function replyFor(body: Record<string, unknown>): FakeChatReply {
 }
 
 /** `gate` holds the first model call made after `gateAfter` assistant turns (default 0: the first call). */
-async function world(params: { gate?: Promise<unknown>; gateAfter?: number } = {}) {
+async function world(params: { gate?: Promise<unknown>; gateAfter?: number; workers?: number } = {}) {
   const s = await createScenario();
   cleanups.push(() => s.cleanup());
   s.githubMocks({ api: `${GHE}/api/v3` });
@@ -101,9 +101,11 @@ async function world(params: { gate?: Promise<unknown>; gateAfter?: number } = {
     return started;
   };
   const serve = startServe();
-  const workers = ["a", "b"].map((name) =>
-    startCli(["worker", "--model-host", ollama.url, "--slots", "1"], { cwd: root, env: env(`worker-${name}`) }),
-  );
+  const workers = ["a", "b"]
+    .slice(0, params.workers ?? 2)
+    .map((name) =>
+      startCli(["worker", "--model-host", ollama.url, "--slots", "1"], { cwd: root, env: env(`worker-${name}`) }),
+    );
   processes.push(...workers);
   await serve.waitFor("local-agent is ready for webhooks");
   await Promise.all(workers.map((w) => w.waitFor("local-agent worker is taking sessions")));
@@ -292,5 +294,29 @@ describe("serve --no-worker and two workers over Redis (real processes): stoppin
     expect(w.s.sent.tokens).toEqual([]);
     expect(w.github.requests).toEqual([]);
     expect(w.workers.some((p) => p.output().includes('"msg":"session started"'))).toBe(false);
+  });
+});
+
+describe("serve --no-worker over Redis (real processes): superseding", () => {
+  it("a newer /fix replaces a session no worker has taken yet: the older job ends superseded, the newer one is handed over", async () => {
+    // No worker runs, so every session waits in Redis.
+    const w = await world({ workers: 0 });
+    expect(await w.deliver("d-old-1", w.s.labeled())).toBe(200);
+    await eventually(
+      () => w.serve.output().includes('"handedOver":"queued","msg":"job handed to the workers"'),
+      "the first job to be handed over",
+    );
+    expect(await w.deliver("d-new-1", w.s.comment("/fix use addition"), "issue_comment")).toBe(200);
+    await eventually(() => w.receiverJobs()[0]?.status === "cancelled", "the older job to end");
+    expect(w.receiverJobs()).toMatchObject([
+      { id: 1, status: "cancelled", outcome: "superseded" },
+      { id: 2, status: "running", instructions: "use addition" },
+    ]);
+    expect(w.serve.output()).toContain('"msg":"a waiting session was replaced by a newer /fix"');
+    await eventually(() => w.s.checkRun(4242).at(-1)?.conclusion === "neutral", "the older job's check run to close");
+    expect(w.s.checkRun(4242).at(-1)).toMatchObject({ status: "completed", output: { title: "Superseded" } });
+    const queue = openRedisQueue({ url: w.redisUrl });
+    cleanups.push(() => queue.close());
+    expect(await queue.counts()).toMatchObject({ waiting: 1, active: 0 });
   });
 });

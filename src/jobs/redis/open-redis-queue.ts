@@ -1,5 +1,6 @@
-import { Queue } from "bullmq";
+import { type Job, Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { atMost, closeRedis } from "./close-redis.js";
 import { listModelHosts } from "./list-model-hosts.js";
 import { type QueuedWork, queuedWorkSchema, targetKey } from "./queued-work-schema.js";
 import { redisNames } from "./redis-names.js";
@@ -15,6 +16,8 @@ export type RedisCancelResult = { jobId: string | null; was: "waiting" | "active
 
 export interface RedisJobQueue {
   enqueue(work: QueuedWork): Promise<EnqueueResult>;
+  /** Removes the target's session if no worker took it yet (a newer `/fix` replaces it); its id, else null. */
+  withdraw(repo: string, number: number): Promise<string | null>;
   /** Removes the target's waiting job, or tells every worker to abort its running one. */
   cancel(repo: string, number: number): Promise<RedisCancelResult>;
   /**
@@ -72,15 +75,8 @@ export function openRedisQueue(params: {
     const parsed = queuedWorkSchema.parse(work);
     if (await queue.getJob(parsed.deliveryId)) return { status: "duplicate", jobId: parsed.deliveryId };
     const key = targetKey(parsed);
-    const previous = await waitingJob(key);
-    let superseded: string | null = null;
-    if (previous.job && WAITING.has(previous.state)) {
-      // remove() refuses a job a worker has locked meanwhile: then it runs, and this one queues after it.
-      superseded = await previous.job.remove().then(
-        () => previous.id,
-        () => null,
-      );
-    }
+    // A session a worker took meanwhile is not removed: it runs, and this one queues after it.
+    const superseded = await removeIfWaiting(await waitingJob(key));
     await queue.add("session", parsed, {
       jobId: parsed.deliveryId,
       attempts: params.attempts ?? 3,
@@ -96,14 +92,8 @@ export function openRedisQueue(params: {
   async function cancel(repo: string, number: number): Promise<RedisCancelResult> {
     const current = await waitingJob(targetKey({ repo, number }));
     if (!current.id || !current.job) return { jobId: null, was: "none" };
-    if (
-      WAITING.has(current.state) &&
-      (await current.job.remove().then(
-        () => true,
-        () => false,
-      ))
-    )
-      return { jobId: current.id, was: "waiting" };
+    const removed = await removeIfWaiting(current);
+    if (removed) return { jobId: removed, was: "waiting" };
     if (current.state === "completed" || current.state === "failed") return { jobId: null, was: "none" };
     await redis.set(names.cancelled(current.id), "1", "EX", 7 * 86_400);
     await redis.publish(names.cancelChannel, current.id);
@@ -113,6 +103,7 @@ export function openRedisQueue(params: {
   return {
     enqueue: (work) => serial(() => enqueue(work)),
     cancel: (repo, number) => serial(() => cancel(repo, number)),
+    withdraw: (repo, number) => serial(async () => removeIfWaiting(await waitingJob(targetKey({ repo, number })))),
     waitForResult: results.waitForResult,
     // A worker probes every 5 s; one silent for a minute is gone.
     modelHosts: () =>
@@ -134,8 +125,22 @@ export function openRedisQueue(params: {
     },
     close: async () => {
       await results.close();
-      await queue.close();
-      await redis.quit().catch(() => undefined);
+      await atMost(queue.close(), 5000);
+      await closeRedis(redis);
     },
   };
+}
+
+/** Removes the session if no worker took it yet (remove() refuses one a worker locked meanwhile); its id, else null. */
+async function removeIfWaiting(current: {
+  id: string | null;
+  job: Job<QueuedWork> | undefined;
+  state: string;
+}): Promise<string | null> {
+  const { id, job } = current;
+  if (!id || !job || !WAITING.has(current.state)) return null;
+  return job.remove().then(
+    () => id,
+    () => null,
+  );
 }

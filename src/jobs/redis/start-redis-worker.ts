@@ -1,6 +1,7 @@
 import { Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { jobAbortReason } from "../job-abort-kind.js";
+import { atMost, closeRedis } from "./close-redis.js";
 import { createSessionProcessor, type SessionContext, type StallOptions } from "./process-session.js";
 import type { QueuedWork } from "./queued-work-schema.js";
 import { redisNames } from "./redis-names.js";
@@ -96,9 +97,10 @@ export function startRedisWorker(params: {
         for (const [jobId, controller] of running)
           controller.abort(jobAbortReason("shutdown", `the worker is stopping (session ${jobId})`));
       }
-      await worker.close(force);
-      await subscriber.quit().catch(() => undefined);
-      await redis.quit().catch(() => undefined);
+      // A session aborted as shutdown still has to settle; with Redis gone, BullMQ would wait forever.
+      await atMost(worker.close(force), force ? 5000 : 60_000);
+      await closeRedis(subscriber);
+      await closeRedis(redis);
     },
   };
 }

@@ -1,7 +1,13 @@
 import { type Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
+import { atMost, closeRedis } from "./close-redis.js";
 import type { QueuedWork } from "./queued-work-schema.js";
 import type { redisNames } from "./redis-names.js";
+
+/** The session was removed from the queue before it finished (a newer `/fix` withdrew it, or a cancel). */
+export class SessionRemovedError extends Error {
+  override readonly name = "SessionRemovedError";
+}
 
 /**
  * How the receiver learns what a session's worker returned: BullMQ's queue events. They are read
@@ -35,18 +41,31 @@ export function createResultWaiter(params: {
       signal.throwIfAborted();
       // waitUntilFinished answers at once for a session that finished before this listened.
       return new Promise((resolve, reject) => {
-        const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error("stopped waiting"));
+        const done = (settle: () => void) => {
+          signal.removeEventListener("abort", onAbort);
+          listening.off("removed", onRemoved);
+          settle();
+        };
+        const onAbort = () =>
+          done(() => reject(signal.reason instanceof Error ? signal.reason : new Error("stopped waiting")));
+        const onRemoved = ({ jobId: removed }: { jobId: string }) => {
+          if (removed === jobId)
+            done(() =>
+              reject(new SessionRemovedError(`session ${jobId} was removed from the queue before it finished`)),
+            );
+        };
         signal.addEventListener("abort", onAbort, { once: true });
-        job
-          .waitUntilFinished(listening)
-          .then(resolve, reject)
-          .finally(() => signal.removeEventListener("abort", onAbort));
+        listening.on("removed", onRemoved);
+        job.waitUntilFinished(listening).then(
+          (value: unknown) => done(() => resolve(value)),
+          (error: unknown) => done(() => reject(error)),
+        );
       });
     },
     close: async () => {
       if (!events) return;
-      await events.queueEvents.close();
-      await events.connection.quit().catch(() => undefined);
+      await atMost(events.queueEvents.close(), 5000);
+      await closeRedis(events.connection);
     },
   };
 }
