@@ -55,7 +55,10 @@ function replyFor(body: Record<string, unknown>): FakeChatReply {
 }
 
 /** `gate` holds the first model call made after `gateAfter` assistant turns (default 0: the first call). */
-async function world(params: { gate?: Promise<unknown>; gateAfter?: number; workers?: number } = {}) {
+/** `serveWorker`: `serve` runs its own worker (no `--no-worker`). */
+async function world(
+  params: { gate?: Promise<unknown>; gateAfter?: number; workers?: number; serveWorker?: boolean } = {},
+) {
   const s = await createScenario();
   cleanups.push(() => s.cleanup());
   s.githubMocks({ api: `${GHE}/api/v3` });
@@ -96,7 +99,10 @@ async function world(params: { gate?: Promise<unknown>; gateAfter?: number; work
   onTestFailed(() => console.error(processes.map((p) => p.output().slice(-8000)).join("\n===== next process =====\n")));
   const port = await freePort();
   const startServe = () => {
-    const started = startCli(["serve", "--no-worker"], { cwd: root, env: { ...env("receiver"), PORT: String(port) } });
+    const started = startCli(params.serveWorker ? ["serve"] : ["serve", "--no-worker"], {
+      cwd: root,
+      env: { ...env("receiver"), PORT: String(port) },
+    });
     processes.push(started);
     return started;
   };
@@ -298,6 +304,19 @@ describe("serve --no-worker and two workers over Redis (real processes): stoppin
 });
 
 describe("serve --no-worker over Redis (real processes): superseding", () => {
+  it("serve with the Redis URL and no --no-worker runs the session itself, and its dashboard has the run", async () => {
+    const w = await world({ workers: 0, serveWorker: true });
+    expect(await w.deliver("d-self-1", w.s.labeled())).toBe(200);
+    await eventually(() => w.receiverJobs()[0]?.status === "done", "the job to run on serve's own worker");
+    expect(w.serve.output()).toContain('"msg":"local-agent worker is taking sessions"');
+    expect(w.serve.output()).toContain('"msg":"session finished"');
+    expect(w.s.sent.pulls).toHaveLength(1);
+    const runs = (await (await fetch(`http://127.0.0.1:${w.port}/local-agent/runs.json`)).json()) as {
+      runs: { outcome: string }[];
+    };
+    expect(runs.runs).toEqual([expect.objectContaining({ outcome: "completed" })]);
+  });
+
   it("a newer /fix replaces a session no worker has taken yet: the older job ends superseded, the newer one is handed over", async () => {
     // No worker runs, so every session waits in Redis.
     const w = await world({ workers: 0 });
