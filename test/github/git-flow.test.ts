@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { commitPaths } from "../../src/workspace/git/commit-paths.js";
 import { prepareCheckout } from "../../src/workspace/git/prepare-checkout.js";
-import { pushBranch, PushRefusedError } from "../../src/workspace/git/push-branch.js";
+import { deleteRemoteBranch, pushBranch, PushRefusedError } from "../../src/workspace/git/push-branch.js";
 import { makeBareRemote } from "../helpers/bare-remote.js";
 import { startGitHttpServer } from "../helpers/git-http-server.js";
 
@@ -93,6 +93,12 @@ describe("push rules", () => {
     await expect(push("feature")).rejects.toThrow(/only local-agent\/\* branches/);
     await expect(push("local-agent/bad..name")).rejects.toThrow(/not a valid branch name/);
     await expect(push("+local-agent/x")).rejects.toThrow(PushRefusedError);
+    await expect(push("local-agent/has space")).rejects.toThrow('"local-agent/has space" is not a valid branch name');
+    // The default branch is refused even where it is also the pull request's branch.
+    await expect(pushBranch({ dir, branch: "trunk", defaultBranch: "trunk", pullRequestBranch: "trunk", token: null, env })).rejects.toThrow(
+      'refusing to push to the default branch "trunk"',
+    );
+    await expect(push("main")).rejects.toMatchObject({ name: "PushRefusedError" });
 
     // A branch that moved on the remote is not overwritten (no force).
     await fs.writeFile(path.join(dir, "a.txt"), "mine\n");
@@ -100,6 +106,28 @@ describe("push rules", () => {
     await remote.commitOn("local-agent/issue-1-1", { "b.txt": "theirs\n" }, "someone else");
     await expect(push("local-agent/issue-1-1")).rejects.toThrow(/rejected|fetch first|non-fast-forward/);
     expect(remote.git("log", "-1", "--format=%s", "local-agent/issue-1-1").trim()).toBe("someone else");
+  });
+
+  it("resumes on the job's branch when an earlier attempt pushed it, and deletes only local-agent/* branches", async () => {
+    const remote = await makeBareRemote({ "a.txt": "a\n" });
+    cleanups.push(remote.cleanup);
+    const env = { ...process.env, HOME: await tmp() };
+    const plan = { cloneUrl: remote.url, baseBranch: "main", workBranch: "local-agent/issue-3-9" };
+    // Into a folder whose parents do not exist yet.
+    const first = path.join(await tmp(), "nested", "first");
+    expect(await prepareCheckout({ plan, dir: first, token: null, env })).toMatchObject({ resumed: false, headSha: remote.git("rev-parse", "main").trim() });
+    await fs.writeFile(path.join(first, "a.txt"), "checkpoint\n");
+    const checkpoint = await commitPaths({ dir: first, paths: ["a.txt"], message: "checkpoint", author: BOT, env });
+    await pushBranch({ dir: first, branch: plan.workBranch, defaultBranch: "main", token: null, env });
+
+    const second = path.join(await tmp(), "second");
+    expect(await prepareCheckout({ plan, dir: second, token: null, env })).toEqual({ resumed: true, headSha: checkpoint });
+    expect(execFileSync("git", ["rev-parse", "--abbrev-ref", "HEAD"], { cwd: second }).toString().trim()).toBe(plan.workBranch);
+    expect(await fs.readFile(path.join(second, "a.txt"), "utf8")).toBe("checkpoint\n");
+
+    await expect(deleteRemoteBranch({ dir: second, branch: "main", token: null, env })).rejects.toThrow('refusing to delete "main": only local-agent/* branches');
+    await deleteRemoteBranch({ dir: second, branch: plan.workBranch, token: null, env });
+    expect(remote.git("branch", "--list", "local-agent/*").trim()).toBe("");
   });
 
   it("works on a pull request's own branch and on a fork's pull/N/head", async () => {
