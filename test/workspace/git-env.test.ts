@@ -32,9 +32,10 @@ describe("git's environment", () => {
     // The user's global config would save every credential it is told about to ~/.git-credentials.
     await fs.writeFile(path.join(home, ".gitconfig"), "[credential]\n\thelper = store\n");
     const env = { ...gitBaseEnv({ PATH: process.env.PATH, HOME: home }), ...gitCredentialEnv(TOKEN) };
-    const run = (...args: string[]) => execFileSync("git", args, { env, input: "protocol=https\nhost=example.test\n\n", cwd: home }).toString();
-    expect(run("credential", "fill")).toContain(`username=x-access-token\npassword=${TOKEN}\n`);
-    run("credential", "approve");
+    const run = (args: string[], input: string) => execFileSync("git", args, { env, input, cwd: home }).toString();
+    expect(run(["credential", "fill"], "protocol=https\nhost=example.test\n\n")).toContain(`username=x-access-token\npassword=${TOKEN}\n`);
+    // What git does after a push that worked: every configured helper is asked to keep the credential.
+    run(["credential", "approve"], `protocol=https\nhost=example.test\nusername=x-access-token\npassword=${TOKEN}\n\n`);
     await expect(fs.stat(path.join(home, ".git-credentials"))).rejects.toThrow(/ENOENT/);
     expect(env[TOKEN_VARIABLE]).toBe(TOKEN);
     expect(gitCredentialEnv(null)).toEqual({});
