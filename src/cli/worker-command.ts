@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { isHttpUrl } from "../config/app-env-schema.js";
 import { SandboxUnavailableError } from "../workspace/create-command-runner.js";
 import type { CliDeps } from "./cli-deps.js";
 import { launchWorker } from "./launch-worker.js";
@@ -79,13 +80,4 @@ export async function workerCommand(argv: string[], deps: CliDeps): Promise<numb
       void worker.close().finally(() => resolve(0));
     });
   });
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === "http:" || url.protocol === "https:";
-  } catch {
-    return false;
-  }
 }

@@ -384,7 +384,8 @@ export const AppEnvSchema = z
 
 export type AppConfig = z.output<typeof AppEnvSchema>;
 
-function isHttpUrl(text: string): boolean {
+/** An http(s) URL with a host (settings, and `worker --model-host`). */
+export function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
     return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";

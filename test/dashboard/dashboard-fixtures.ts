@@ -1,4 +1,3 @@
-import net from "node:net";
 import nock from "nock";
 import { examplePayload } from "../helpers/app-harness.js";
 import {
@@ -19,6 +18,8 @@ import {
 } from "../helpers/nock-github.js";
 import { scriptedModel, type ScriptStep } from "../helpers/scripted-model.js";
 import type { ModelBackend } from "../../src/model/types.js";
+import { freePort } from "../helpers/listen-on-loopback.js";
+export { freePort };
 
 export const REPO = "octo/sum";
 export const INSTALLATION = 42;
@@ -129,12 +130,5 @@ export function gatedModels(steps: ScriptStep[]) {
   };
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export { newSent, type Sent };

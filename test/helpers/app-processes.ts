@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import net from "node:net";
 import path from "node:path";
+import { freePort } from "./listen-on-loopback.js";
+
+export { freePort };
 
 const CLI = path.resolve("dist/cli.js");
 
@@ -11,14 +13,6 @@ export interface AppProcess {
   exited: Promise<number | null>;
   /** Resolves once the output contains `text` (rejects after `ms`, with the output so far). */
   waitFor(text: string | RegExp, ms?: number): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** `node dist/cli.js <args>` as its own process, with only `env` (plus PATH) in its environment. */

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pingRedis } from "../../src/jobs/redis/ping-redis.js";
+import { freePort } from "./listen-on-loopback.js";
 
 export interface RedisServer {
   url: string;
@@ -14,13 +14,6 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Resolves once the server accepts a PING on its port (redis-server prints nothing we could wait on reliably). */
 async function waitForPing(port: number, child: ChildProcess): Promise<void> {
